@@ -1,0 +1,34 @@
+"""Pieces every command shares: the ``--db`` option, opening the knowledge base, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from app.db import Database
+from app.paths import resolve_db_path
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH``: the knowledge base; defaults to ``$VENDORTUI_DB`` or the user data dir."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="knowledge base file (default: $VENDORTUI_DB, else the user data dir)",
+    )
+
+
+def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
+    """Open the knowledge base named by ``--db`` (validated, migrated), telling any notice."""
+    db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
+    if db.notice:
+        print(f"vendortui: {db.notice}", file=sys.stderr)
+    return db
+
+
+def print_json(value: Any) -> None:
+    """Stable, readable JSON on stdout (sorted keys, dates as ISO text)."""
+    json.dump(value, sys.stdout, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,201 @@
+"""Opening the knowledge base: pragmas, migrations, the fast read path and the write path.
+
+Two ways in, on purpose:
+
+* ``read()`` is a plain ``sqlite3`` connection. The home screen's first paint and the headless
+  list commands use it so they never wait for SQLModel (about 270 ms to import).
+* ``write()`` is a SQLModel session inside ``BEGIN IMMEDIATE``. Right after the write lock is
+  taken it checks that the file on disk is still the one the connection opened (same inode);
+  ``vendortui sync`` replaces the file with a rename, and a write must never land in the
+  replaced copy, so on a mismatch the transaction is dropped and reopened on the new file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app import dbfile
+from app.errors import KbError, ReadOnlyError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=FULL",
+)
+REOPEN_ATTEMPTS = 5
+
+
+class FileConnection(sqlite3.Connection):
+    """A stdlib connection that remembers the inode of the file it opened."""
+
+    inode: int = -1
+
+
+def connect_raw(path: Path, *, foreign_keys: bool = True) -> FileConnection:
+    """A stdlib connection with the house pragmas, in autocommit mode (we issue BEGIN).
+
+    The inode is read before and after opening; if they differ the file was swapped under us
+    and we open again, so ``conn.inode`` is always the file the connection really holds.
+    """
+    while True:
+        before = _inode(path)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=5, factory=FileConnection
+        )
+        if _inode(path) == before:
+            break
+        conn.close()
+    conn.inode = before
+    for pragma in PRAGMAS:
+        if foreign_keys or "foreign_keys" not in pragma:
+            conn.execute(pragma)
+    if not foreign_keys:
+        conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def _inode(path: Path) -> int:
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return -1
+
+
+class Database:
+    """One knowledge-base file, validated and migrated, with its read and write paths."""
+
+    def __init__(self, path: Path, *, readonly: bool = False, notice: str = "") -> None:
+        self.path = path
+        self.readonly = readonly
+        self.notice = notice
+        """A sentence for the user about how the file was opened (for example read-only)."""
+        self._engine: Engine | None = None
+        self._read_engine: Engine | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, for_writing: bool = True) -> Database:
+        """Validate, create or migrate ``path`` and return it ready to use.
+
+        A file from a newer vendortui opens read-only with a notice, never written.
+        """
+        state = dbfile.inspect(path, for_writing=for_writing)
+        if state.is_newer:
+            return cls(
+                path,
+                readonly=True,
+                notice=(
+                    f"{path} was written by a newer vendortui (schema {state.revision}); "
+                    "it is open read-only. Upgrade vendortui to edit it."
+                ),
+            )
+        if state.needs_upgrade:
+            if not for_writing:
+                return cls(
+                    path,
+                    readonly=True,
+                    notice=(
+                        f"{path} needs a schema upgrade; open it once with vendortui to apply it."
+                    ),
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            from app.migrate import upgrade
+
+            upgrade(path)
+        return cls(path, readonly=not for_writing)
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A fresh read-only stdlib connection holding one consistent snapshot.
+
+        Opened per use, so a file replaced by sync is always read at its new inode.
+        """
+        conn = connect_raw(self.path)
+        conn.execute("PRAGMA query_only=ON")
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, built on first use so start-up never imports SQLModel."""
+        if self._engine is None:
+            self._engine = _make_engine(self.path)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-only SQLModel session in one deferred transaction: ORM reads, no lock held."""
+        from sqlmodel import Session
+
+        if self._read_engine is None:
+            self._read_engine = _make_engine(self.path, begin="BEGIN", query_only=True)
+        with Session(self._read_engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction under ``BEGIN IMMEDIATE`` on the live file; commits on success."""
+        if self.readonly:
+            raise ReadOnlyError(self.notice or f"{self.path} is open read-only.")
+        from sqlmodel import Session
+
+        for _ in range(REOPEN_ATTEMPTS):
+            session = Session(self.engine, expire_on_commit=False)
+            connection = session.connection()
+            opened = connection.connection.driver_connection
+            if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
+                break
+            session.rollback()
+            session.close()
+        else:
+            raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        """Release the engine, so no handle outlives the process's use of the file."""
+        for engine in (self._engine, self._read_engine):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._read_engine = None
+
+
+def _make_engine(path: Path, *, begin: str = "BEGIN IMMEDIATE", query_only: bool = False) -> Engine:
+    """An engine with no pool: each transaction opens the file anew, at its current inode."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import NullPool
+    from sqlmodel import create_engine
+
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> FileConnection:
+        conn = connect_raw(path)
+        if query_only:
+            conn.execute("PRAGMA query_only=ON")
+        return conn
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine

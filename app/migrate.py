@@ -1,0 +1,95 @@
+"""Applying Alembic revisions to a knowledge-base file.
+
+Follows what was verified on this machine (see ARCHITECTURE.md): foreign keys OFF while
+migrating (a batch table rebuild would otherwise cascade-delete child rows), one
+``BEGIN IMMEDIATE`` transaction with transactional DDL so a failed migration leaves nothing
+half-done, and ``PRAGMA foreign_key_check`` afterwards.
+
+Developers create a revision with ``python -m app.migrate revision "what changed"``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.db import connect_raw
+from app.errors import KbError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _config(path: Path | None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if path is not None:
+        config.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    return config
+
+
+def _engine(path: Path) -> Any:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        conn = connect_raw(path, foreign_keys=False)
+        conn.execute("PRAGMA journal_mode=DELETE")
+        return conn
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(path: Path, revision: str = "head") -> None:
+    """Bring ``path`` to ``revision`` (default: the newest this build knows)."""
+    from alembic import command
+
+    engine = _engine(path)
+    config = _config(path)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise KbError(
+                    f"Upgrading {path} would leave {len(problems)} broken references; "
+                    "nothing was changed. Please report this with the file."
+                )
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m app.migrate revision MESSAGE``: autogenerate a revision from the models."""
+    import tempfile
+
+    from alembic import command
+
+    if len(argv) != 2 or argv[0] != "revision":
+        print("usage: python -m app.migrate revision MESSAGE", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "scratch.db"
+        upgrade(scratch)
+        config = _config(scratch)
+        engine = _engine(scratch)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            number = f"{len(list((MIGRATIONS_DIR / 'versions').glob('[0-9]*_*.py'))) + 1:04d}"
+            command.revision(config, message=argv[1], autogenerate=True, rev_id=number)
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

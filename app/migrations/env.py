@@ -1,0 +1,19 @@
+"""Alembic environment: runs on the connection ``app.migrate`` hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import models  # noqa: F401  (importing registers every table on the metadata)
+from models import Synced
+
+config = context.config
+connection = config.attributes["connection"]
+
+context.configure(
+    connection=connection,
+    target_metadata=Synced.metadata,
+    render_as_batch=True,
+    transactional_ddl=True,
+)
+context.run_migrations()
