@@ -1,0 +1,276 @@
+"""The knowledge-base service: the one object screens and commands talk to.
+
+Reads that the first frame needs go through stdlib ``sqlite3`` (``app.queries``,
+``app.attention``); everything else uses SQLModel sessions from ``app.db``. Every write stamps
+``updated_at``/``updated_by`` and is one transaction; deletes are tombstones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from app import queries
+from app.attention import AttentionItem, attention
+from app.db import Database
+from app.errors import KbError
+from app.identity import current_user
+from app.validation import FieldError, clean
+from models.base import utcnow
+from models.rules import cancel_by, review_cadence, slugify
+
+if TYPE_CHECKING:
+    from models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
+
+T = TypeVar("T", bound="Synced")
+
+
+@dataclass
+class RoleLine:
+    """A role on a vendor with the person who holds it."""
+
+    role: Role
+    person: Person
+
+
+@dataclass
+class VendorCard:
+    """Everything the vendor screen and ``vendortui show`` display about one vendor."""
+
+    vendor: Vendor
+    roles: list[RoleLine] = field(default_factory=list)
+    data_categories: list[DataCategory] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    runbook: Runbook | None = None
+
+    def holders(self, kind: str) -> list[RoleLine]:
+        """The roles of one kind (``lead``, ``backup``, ...), oldest first."""
+        return [line for line in self.roles if line.role.kind == kind]
+
+    @property
+    def cancel_by(self) -> date | None:
+        """Contract end minus the notice period."""
+        return cancel_by(self.vendor.contract_end, self.vendor.notice_days)
+
+    @property
+    def review_cadence_days(self) -> int:
+        """Days between annual reviews for this vendor."""
+        return review_cadence(self.vendor.risk_tier, self.vendor.review_cadence_days)
+
+
+class KnowledgeBase:
+    """Services over one knowledge-base file."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path, *, for_writing: bool = True) -> KnowledgeBase:
+        """Open (validate, create or migrate) the knowledge base at ``path``."""
+        return cls(Database.open(path, for_writing=for_writing))
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.db.path
+
+    @property
+    def readonly(self) -> bool:
+        """True when edits are refused (newer schema, or opened for reading)."""
+        return self.db.readonly
+
+    # Fast reads -------------------------------------------------------------------------
+
+    def vendor_rows(self) -> list[queries.VendorRow]:
+        """Every live vendor for the list, sorted by name."""
+        with self.db.read() as conn:
+            return queries.vendor_rows(conn)
+
+    def attention(self, today: date | None = None, within: int = 30) -> list[AttentionItem]:
+        """What needs attention, most urgent first."""
+        with self.db.read() as conn:
+            return attention(conn, today or date.today(), within)
+
+    def find_vendor_id(self, name_or_slug: str) -> str:
+        """The id of a live vendor by slug, id or name; a readable error if there is none."""
+        with self.db.read() as conn:
+            vendor_id = queries.find_vendor_id(conn, name_or_slug)
+        if vendor_id is None:
+            raise KbError(
+                f"There is no vendor called {name_or_slug!r}; `vendortui vendors` lists them."
+            )
+        return vendor_id
+
+    # ORM reads ----------------------------------------------------------------------------
+
+    def card(self, vendor_id: str) -> VendorCard:
+        """The whole vendor card; raises ``KbError`` if the vendor is gone."""
+        from sqlmodel import col, select
+
+        from models import DataCategory, Event, Person, Role, Runbook, Vendor
+
+        with self.db.session() as session:
+            vendor = session.get(Vendor, vendor_id)
+            if vendor is None or vendor.deleted_at is not None:
+                raise KbError("That vendor was deleted (perhaps by a teammate's sync).")
+            roles = session.exec(
+                select(Role, Person)
+                .join(Person, col(Person.id) == Role.person_id)
+                .where(Role.vendor_id == vendor_id, col(Role.deleted_at).is_(None))
+                .where(col(Person.deleted_at).is_(None))
+                .order_by(col(Role.created_at), col(Role.id))
+            ).all()
+            categories = session.exec(
+                select(DataCategory)
+                .where(DataCategory.vendor_id == vendor_id, col(DataCategory.deleted_at).is_(None))
+                .order_by(col(DataCategory.name))
+            ).all()
+            events = session.exec(
+                select(Event)
+                .where(Event.vendor_id == vendor_id, col(Event.deleted_at).is_(None))
+                .order_by(col(Event.occurred_at).desc(), col(Event.id))
+            ).all()
+            runbook = session.exec(
+                select(Runbook)
+                .where(Runbook.vendor_id == vendor_id, col(Runbook.deleted_at).is_(None))
+                .order_by(col(Runbook.created_at))
+            ).first()
+        return VendorCard(
+            vendor=vendor,
+            roles=[RoleLine(role, person) for role, person in roles],
+            data_categories=list(categories),
+            events=list(events),
+            runbook=runbook,
+        )
+
+    def people(self) -> list[Person]:
+        """Every live person, by name: the choices when assigning a role."""
+        from sqlmodel import col, select
+
+        from models import Person
+
+        with self.db.session() as session:
+            return list(
+                session.exec(
+                    select(Person)
+                    .where(col(Person.deleted_at).is_(None))
+                    .order_by(col(Person.name), col(Person.id))
+                ).all()
+            )
+
+    # Writes -------------------------------------------------------------------------------
+
+    def create(self, table: type[T], **values: Any) -> T:
+        """Validate ``values`` and insert one row of ``table``."""
+        cleaned = clean(table.__tablename__, values)  # type: ignore[arg-type]
+        now = utcnow()
+        row = table(**cleaned, created_at=now, updated_at=now, updated_by=current_user())
+        with self.db.write() as session:
+            session.add(row)
+        return row
+
+    def update(self, table: type[T], row_id: str, **values: Any) -> T:
+        """Validate ``values`` and change those fields of one live row."""
+        cleaned = clean(table.__tablename__, values)  # type: ignore[arg-type]
+        with self.db.write() as session:
+            row = self._live(session, table, row_id)
+            for name, value in cleaned.items():
+                setattr(row, name, value)
+            row.updated_at = utcnow()
+            row.updated_by = current_user()
+            session.add(row)
+        return row
+
+    def delete(self, table: type[T], row_id: str) -> None:
+        """Tombstone one row: it disappears everywhere but stays for sync and history."""
+        with self.db.write() as session:
+            row = self._live(session, table, row_id)
+            row.deleted_at = row.updated_at = utcnow()
+            row.updated_by = current_user()
+            session.add(row)
+
+    @staticmethod
+    def _live(session: Any, table: type[T], row_id: str) -> T:
+        row = session.get(table, row_id)
+        if row is None or row.deleted_at is not None:
+            raise KbError(f"That {table.__tablename__.replace('_', ' ')} no longer exists.")
+        return row
+
+    def add_vendor(self, name: str, **values: Any) -> Vendor:
+        """Create a vendor with a slug unique among live vendors, and its runbook from the
+        template."""
+        from models import Runbook, Vendor
+
+        cleaned = clean("vendor", {"name": name, **values})
+        base = cleaned.pop("slug", None) or slugify(cleaned["name"])
+        with self.db.read() as conn:
+            taken = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT slug FROM vendor WHERE deleted_at IS NULL"
+                    " AND (slug = ? OR slug LIKE ?)",
+                    (base, f"{base}-%"),
+                )
+            }
+        if "slug" in values and base in taken:
+            raise FieldError("slug", f"{base!r} is already used by another vendor")
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        now, who = utcnow(), current_user()
+        vendor = Vendor(slug=slug, **cleaned, created_at=now, updated_at=now, updated_by=who)
+        runbook = Runbook(
+            vendor_id=vendor.id,
+            body=runbook_template(),
+            created_at=now,
+            updated_at=now,
+            updated_by=who,
+        )
+        with self.db.write() as session:
+            session.add(vendor)
+            session.flush()
+            session.add(runbook)
+        return vendor
+
+    def save_runbook(self, vendor_id: str, body: str) -> Runbook:
+        """Store a new runbook text (creating the runbook row if the vendor has none)."""
+        from models import Runbook
+
+        card = self.card(vendor_id)
+        if card.runbook is None:
+            return self.create(Runbook, vendor_id=vendor_id, body=body)
+        return self.update(Runbook, card.runbook.id, body=body)
+
+    def verify_runbook(self, vendor_id: str) -> Runbook:
+        """Record that the runbook was walked through and is correct, now, by the current user."""
+        from models import Runbook
+
+        card = self.card(vendor_id)
+        runbook = card.runbook or self.create(Runbook, vendor_id=vendor_id, body=runbook_template())
+        with self.db.write() as session:
+            row = self._live(session, Runbook, runbook.id)
+            row.verified_at = row.updated_at = utcnow()
+            row.verified_by = row.updated_by = current_user()
+            session.add(row)
+        return row
+
+
+def runbook_template() -> str:
+    """The Markdown a new vendor's runbook starts from (``seed_data/runbook_template.md``)."""
+    from importlib.resources import files
+
+    return files("seed_data").joinpath("runbook_template.md").read_text(encoding="utf-8")
+
+
+def age(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, in words a person reads at a glance: ``3 days ago``, ``never``."""
+    if moment is None:
+        return "never"
+    seconds = int(((now or utcnow()) - moment).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
