@@ -98,13 +98,19 @@ class Database:
                     "it is open read-only. Upgrade vendortui to edit it."
                 ),
             )
+        if not state.exists and not for_writing:
+            raise KbError(
+                f"There is no knowledge base at {path} yet; `vendortui demo` creates one with "
+                "demo data, `vendortui` an empty one (or pass --db)."
+            )
         if state.needs_upgrade:
-            if not for_writing:
+            if not for_writing and not os.access(path, os.W_OK):
                 return cls(
                     path,
                     readonly=True,
                     notice=(
-                        f"{path} needs a schema upgrade; open it once with vendortui to apply it."
+                        f"{path} needs a schema upgrade but is read-only; "
+                        "make it writable and open it once with vendortui."
                     ),
                 )
             path.parent.mkdir(parents=True, exist_ok=True)

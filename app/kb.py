@@ -18,7 +18,7 @@ from app.db import Database
 from app.errors import KbError
 from app.identity import current_user
 from app.validation import FieldError, clean
-from models.base import utcnow
+from models.ids import utcnow
 from models.rules import cancel_by, review_cadence, slugify
 
 if TYPE_CHECKING:

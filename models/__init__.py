@@ -1,50 +1,77 @@
-"""SQLModel tables, enums and pure rules. No I/O and no Textual here."""
+"""SQLModel tables, enums and pure rules. No I/O and no Textual here.
 
-from models.base import Synced, new_id, utcnow
-from models.checklist import ChecklistItem, ChecklistRun, ChecklistTemplate, ChecklistTick
-from models.conflict import Conflict
-from models.probe import ProbeConfig, ProbeResult
-from models.vendor import DataCategory, Event, Person, Role, Runbook, Setting, Vendor
+Names are resolved lazily (PEP 562) so that ``models.enums`` and ``models.rules`` can be
+imported by the start-up path without importing SQLModel (about 270 ms): only touching a table
+class, or ``SYNCED_TABLES``, pulls SQLModel in.
+"""
 
-SYNCED_TABLES: tuple[type[Synced], ...] = (
-    Vendor,
-    Person,
-    Role,
-    DataCategory,
-    Event,
-    Runbook,
-    Setting,
-    ChecklistTemplate,
-    ChecklistRun,
-    ChecklistItem,
-    ChecklistTick,
-    ProbeConfig,
-    ProbeResult,
-    Conflict,
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.base import Synced
+
+_HOMES = {
+    "Synced": "models.base",
+    "new_id": "models.ids",
+    "utcnow": "models.ids",
+    "ChecklistItem": "models.checklist",
+    "ChecklistRun": "models.checklist",
+    "ChecklistTemplate": "models.checklist",
+    "ChecklistTick": "models.checklist",
+    "Conflict": "models.conflict",
+    "ProbeConfig": "models.probe",
+    "ProbeResult": "models.probe",
+    "DataCategory": "models.vendor",
+    "Event": "models.vendor",
+    "Person": "models.vendor",
+    "Role": "models.vendor",
+    "Runbook": "models.vendor",
+    "Setting": "models.vendor",
+    "Vendor": "models.vendor",
+}
+
+_SYNCED_ORDER = (
+    "Vendor",
+    "Person",
+    "Role",
+    "DataCategory",
+    "Event",
+    "Runbook",
+    "Setting",
+    "ChecklistTemplate",
+    "ChecklistRun",
+    "ChecklistItem",
+    "ChecklistTick",
+    "ProbeConfig",
+    "ProbeResult",
+    "Conflict",
 )
-"""Every table that travels between clones, parents before children (foreign-key order)."""
 
 APPEND_ONLY_TABLES: frozenset[str] = frozenset({"checklist_tick", "probe_result"})
 """Tables whose rows are never edited after insert: a merge takes the union of both sides."""
 
-__all__ = [
-    "APPEND_ONLY_TABLES",
-    "SYNCED_TABLES",
-    "ChecklistItem",
-    "ChecklistRun",
-    "ChecklistTemplate",
-    "ChecklistTick",
-    "Conflict",
-    "DataCategory",
-    "Event",
-    "Person",
-    "ProbeConfig",
-    "ProbeResult",
-    "Role",
-    "Runbook",
-    "Setting",
-    "Synced",
-    "Vendor",
-    "new_id",
-    "utcnow",
-]
+SYNCED_TABLES: tuple[type[Synced], ...]
+"""Every table that travels between clones, parents before children (foreign-key order)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SYNCED_TABLES":
+        value: Any = tuple(__getattr__(n) for n in _SYNCED_ORDER)
+    elif name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+    else:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def load_all() -> None:
+    """Import every table module so ``Synced.metadata`` knows all tables (for Alembic)."""
+    for module in sorted(set(_HOMES.values())):
+        importlib.import_module(module)
+
+
+__all__ = ["APPEND_ONLY_TABLES", "SYNCED_TABLES", *_HOMES]

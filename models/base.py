@@ -1,31 +1,15 @@
-"""Columns every synced table shares, and the id and clock they are filled from.
+"""Columns every synced table shares.
 
-Every row is created on some clone, offline, and must merge with rows created on other clones,
-so ids are client-generated UUIDv7 text (time-ordered, so recent rows cluster in the b-tree),
-never autoincrement integers. Nothing synced is hard-deleted: ``deleted_at`` is a tombstone that
-the three-way merge can see.
+Nothing synced is hard-deleted: ``deleted_at`` is a tombstone that the three-way merge can see.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Field, SQLModel
-from uuid6 import uuid7
 
-
-def new_id() -> str:
-    """A fresh row id: UUIDv7 as canonical lower-case text."""
-    return str(uuid7())
-
-
-def utcnow() -> datetime:
-    """Now, timezone-aware in UTC.
-
-    SQLModel's ``UTCDateTime`` columns refuse naive values and store UTC without an offset,
-    so text comparison in SQL (used by sync and the due list) equals time comparison.
-    """
-    return datetime.now(UTC)
+from models.ids import new_id, utcnow
 
 
 class Synced(SQLModel):

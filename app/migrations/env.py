@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-import models  # noqa: F401  (importing registers every table on the metadata)
+import models
 from models import Synced
 
+models.load_all()
 config = context.config
 connection = config.attributes["connection"]
 
