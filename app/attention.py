@@ -135,11 +135,16 @@ def sunsetting(conn: sqlite3.Connection, today: date, within: int) -> Iterable[A
 
 
 def stale_runbooks(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    """Runbooks never verified, or not verified within their interval."""
+    """Runbooks never verified, or not verified within their interval.
+
+    Only for vendors someone may be paged about (pilot onwards, not retired): a vendor under
+    evaluation has a template runbook that nobody needs yet.
+    """
     sql = """
     SELECT v.id, v.name, rb.verified_at, rb.verify_interval_days FROM runbook rb
     JOIN vendor v ON v.id = rb.vendor_id
-    WHERE rb.deleted_at IS NULL AND v.deleted_at IS NULL AND v.status != 'retired'
+    WHERE rb.deleted_at IS NULL AND v.deleted_at IS NULL
+      AND v.status IN ('pilot', 'rolling_out', 'production', 'sunsetting')
     """
     for vendor_id, name, verified_at, interval in conn.execute(sql):
         verified = parse_moment(verified_at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from models.base import Synced
@@ -15,6 +16,10 @@ class Vendor(Synced, table=True):
     ``slug`` is unique among live rows only (a partial index in the migration), so a deleted
     vendor's slug can be reused and two clones that tombstone and re-create do not collide.
     """
+
+    __table_args__ = (
+        Index("ux_vendor_live_slug", "slug", unique=True, sqlite_where=text("deleted_at IS NULL")),
+    )
 
     slug: str = Field(index=True)
     name: str
