@@ -51,9 +51,7 @@ def test_stale_runbook_and_recent_events(kb: KnowledgeBase) -> None:
     from datetime import timedelta
 
     assert _kinds(kb, verified + timedelta(days=91)) == {"Acme": {"runbook_stale:overdue"}}
-    assert _kinds(kb, verified + timedelta(days=89), ignore=()) == {
-        "Acme": {"runbook_stale:due"}
-    }
+    assert _kinds(kb, verified + timedelta(days=89), ignore=()) == {"Acme": {"runbook_stale:due"}}
     assert _kinds(kb, verified + timedelta(days=30), ignore=()) == {}
     kb.create(Event, vendor_id=vendor.id, kind="breach", occurred_at="2026-05-20", title="x")
     kb.create(Event, vendor_id=vendor.id, kind="note", occurred_at="2026-05-20", title="y")

@@ -1,4 +1,4 @@
-"""Opening files: new, valid, and every kind of bad file, which must stay byte-for-byte unchanged."""
+"""Opening files: new, valid, and every kind of bad file (which must stay byte-for-byte intact)."""
 
 from __future__ import annotations
 

@@ -31,8 +31,9 @@ def test_upgrade_from_every_revision_reaches_head(tmp_path: Path, start: str | N
         upgrade(path, start)
     upgrade(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
-        known_revisions()[-1]
+    assert (
+        conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == (known_revisions()[-1])
     )
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

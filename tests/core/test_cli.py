@@ -1,0 +1,112 @@
+"""The command line, run as a user runs it: a real process, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.kb import KnowledgeBase
+
+
+def vendortui(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_version_and_help() -> None:
+    assert vendortui("--version").stdout.startswith("vendortui ")
+    out = vendortui("--help").stdout
+    for name in ("demo", "vendors", "vendors add", "show"):
+        assert f"  {name} " in out
+    assert "--db" in vendortui("show", "--help").stdout
+
+
+def test_demo_is_idempotent_and_lists_vendors(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    assert "Added 15 demo vendors" in vendortui("demo", "--db", db).stdout
+    assert "nothing added" in vendortui("demo", "--db", db).stdout
+    rows = json.loads(vendortui("vendors", "--db", db, "--json").stdout)
+    assert len(rows) == 15
+    assert {"id", "slug", "name", "status"} <= set(rows[0])
+    plain = vendortui("vendors", "--db", db).stdout.splitlines()
+    assert len(plain) == 15 and plain[0].startswith("1Password\t1password\tproduction")
+
+
+def test_vendors_add_then_show(tmp_path: Path) -> None:
+    db = str(tmp_path / "kb.db")
+    slug = vendortui("vendors", "add", "Acme Paging", "--category", "paging", "--db", db).stdout
+    assert slug.strip() == "acme-paging"
+    card = vendortui("show", "Acme Paging", "--db", db).stdout
+    assert card.startswith("# Acme Paging (acme-paging)")
+    assert "- Lead: NONE" in card
+    data = json.loads(vendortui("show", "acme-paging", "--db", db, "--json").stdout)
+    assert data["category"] == "paging" and data["people"] == []
+
+
+def test_bad_status_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    result = vendortui(
+        "vendors", "add", "Acme", "--status", "gone", "--db", str(tmp_path / "k.db"), check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("vendortui: status: must be one of")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["vendors"], ["show", "x"], ["demo"], []])
+def test_garbage_file_gives_one_line_and_stays_unchanged(
+    tmp_path: Path, command: list[str]
+) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"\x00garbage" * 100)
+    result = vendortui(*command, "--db", str(path), check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not a SQLite database" in result.stderr
+    assert path.read_bytes() == b"\x00garbage" * 100
+
+
+def test_unknown_vendor_is_a_clear_error(tmp_path: Path) -> None:
+    db = str(tmp_path / "kb.db")
+    vendortui("vendors", "add", "Acme", "--db", db)
+    result = vendortui("show", "nobody", "--db", db, check=False)
+    assert result.returncode == 2 and "no vendor called 'nobody'" in result.stderr
+
+
+def test_hostile_names_print_without_terminal_escapes(kb: KnowledgeBase) -> None:
+    kb.add_vendor("Evil\x1b]0;owned\x07\x1b[31mCorp")
+    out = vendortui("vendors", "--db", str(kb.path)).stdout
+    assert "\x1b" not in out and "EvilCorp" in out
+
+
+def _imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
+    """Run one command in a fresh interpreter; which of ``packages`` did it import?"""
+    probe = (
+        "import sys, io, json, contextlib; from app.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): main({argv!r})\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.replace("'", '"'))
+
+
+@pytest.mark.parametrize("command", [["vendors"], ["show", "acme"], ["vendors", "--json"]])
+def test_headless_commands_never_import_textual(kb: KnowledgeBase, command: list[str]) -> None:
+    kb.add_vendor("Acme")
+    assert _imported_after([*command, "--db", str(kb.path)], ("textual", "screens")) == []
+
+
+def test_list_command_does_not_import_sqlmodel(kb: KnowledgeBase) -> None:
+    assert _imported_after(["vendors", "--db", str(kb.path)], ("sqlmodel", "sqlalchemy")) == []
