@@ -99,7 +99,7 @@ def _imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.replace("'", '"'))
+    return json.loads(out.stdout)
 
 
 @pytest.mark.parametrize("command", [["vendors"], ["show", "acme"], ["vendors", "--json"]])
