@@ -207,6 +207,15 @@ RULES: list[Rule] = [
 """Every rule, in the order their items are listed within one severity."""
 
 
+def _probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    from app.probes.due import probe_rules
+
+    return probe_rules(conn, today, within)
+
+
+RULES.append(_probe_rules)
+
+
 def attention(conn: sqlite3.Connection, today: date, within: int = 30) -> list[AttentionItem]:
     """Everything that needs attention, most urgent first.
 

@@ -7,6 +7,7 @@ Reads that the first frame needs go through stdlib ``sqlite3`` (``app.queries``,
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from models.ids import utcnow
 from models.rules import cancel_by, review_cadence, slugify
 
 if TYPE_CHECKING:
+    from app.probes.store import ProbeService
     from models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
 
 T = TypeVar("T", bound="Synced")
@@ -75,6 +77,13 @@ class KnowledgeBase:
     def path(self) -> Path:
         """The database file."""
         return self.db.path
+
+    @functools.cached_property
+    def probes(self) -> ProbeService:
+        """SSO probe configurations and results."""
+        from app.probes.store import ProbeService
+
+        return ProbeService(self.db)
 
     @property
     def readonly(self) -> bool:

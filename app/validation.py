@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from app.errors import KbError
-from models.enums import EventKind, PiiLevel, RiskTier, RoleKind, SsoProtocol, Status
+from models.enums import EventKind, PiiLevel, ProbeKind, RiskTier, RoleKind, SsoProtocol, Status
 
 
 class FieldError(KbError):
@@ -148,6 +148,26 @@ def slug(field: str, value: Any) -> str:
     return raw
 
 
+def claims(field: str, value: Any) -> str:
+    """Expected ID-token claims: a JSON object or ``name=value`` pairs."""
+    from app.probes.spec import parse_expected_claims
+
+    raw = str(value or "").strip()
+    try:
+        parse_expected_claims(raw)
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+    return raw
+
+
+def probe_ref(field: str, value: Any) -> str:
+    """A keyring entry name: no spaces or control characters, so it is unambiguous in a shell."""
+    raw = str(value or "").strip()
+    if any(c.isspace() or not c.isprintable() for c in raw):
+        raise FieldError(field, "must not contain spaces")
+    return raw
+
+
 RULES: dict[str, dict[str, Rule]] = {
     "vendor": {
         "name": text(required=True),
@@ -201,6 +221,21 @@ RULES: dict[str, dict[str, Rule]] = {
         "body": long_text,
         "source_url": url,
     },
+    "probe_config": {
+        "vendor_id": text(required=True),
+        "name": text(required=True, max_len=80),
+        "kind": choice(ProbeKind),
+        "issuer": url,
+        "metadata_url": url,
+        "client_id": text(max_len=200),
+        "scopes": text(max_len=400),
+        "audience": text(max_len=400),
+        "expected_claims": claims,
+        "api_url": url,
+        "secret_ref": probe_ref,
+        "ca_file": text(max_len=400),
+        "enabled": flag,
+    },
     "runbook": {
         "vendor_id": text(required=True),
         "body": long_text,
@@ -217,6 +252,10 @@ def clean(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if field not in rules:
             raise KeyError(f"{table} has no editable field {field!r}")
         out[field] = rules[field](field, value)
+    if table == "probe_config" and "kind" in out:
+        needs = "metadata_url" if out["kind"] == ProbeKind.SAML_METADATA else "issuer"
+        if not out.get(needs) and not (needs == "issuer" and out.get("metadata_url")):
+            raise FieldError(needs, f"is needed for a {out['kind'].replace('_', ' ')} probe")
     start, end = out.get("contract_start"), out.get("contract_end")
     if table == "vendor" and start and end and end < start:
         raise FieldError("contract_end", "is before the contract start")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,3 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if os.environ.get("VENDORTUI_DEBUG"):
+            raise
+        print(
+            f"vendortui: unexpected {type(exc).__name__}; nothing was half-saved (each change is "
+            "one transaction). Run again with VENDORTUI_DEBUG=1 for details and report it.",
+            file=sys.stderr,
+        )
+        return 3

@@ -1,0 +1,255 @@
+"""SSO probe and secret commands: ``probe``, ``probe add``, ``probe list``, ``secret ...``.
+
+``vendortui probe`` is meant for cron and CI: exit 0 when everything passes, 1 when something
+fails at the chosen level, 2 on usage or configuration errors. ``unreachable`` (offline, DNS) is
+reported but is not a failure: the vendor's SSO may be fine and we could not look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import webbrowser
+
+from app.cli import command
+from app.cli.common import add_db_argument, open_db, print_json
+from app.errors import KbError
+from app.text import strip_control
+from models.enums import ProbeKind
+
+FAILING = {"error": {"fail"}, "warning": {"fail", "warn"}}
+
+
+def _probe_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vendors", nargs="*", metavar="VENDOR", help="vendor names or slugs")
+    parser.add_argument("--all", action="store_true", help="probe every vendor")
+    parser.add_argument("--kind", choices=[k.value for k in ProbeKind], help="only this kind")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument(
+        "--fail-on",
+        choices=sorted(FAILING),
+        default="error",
+        help="exit 1 on failures (error, the default) or on warnings too (warning)",
+    )
+    add_db_argument(parser)
+
+
+def _hooks() -> object:
+    from app.probes import ProbeHooks
+
+    def show_code(user_code: str, uri: str) -> None:
+        print(f"Sign in at {uri} and enter the code {user_code}", file=sys.stderr)
+
+    def open_browser(url: str) -> None:
+        print(f"Opening your browser to sign in: {url}", file=sys.stderr)
+        webbrowser.open(url)
+
+    return ProbeHooks(on_user_code=show_code, open_browser=open_browser)
+
+
+@command("probe", "run SSO probes (probe add / probe list to configure)", _probe_args)
+def probe(args: argparse.Namespace) -> int:
+    """Run the probes of the named vendors (or all), store the results, print a verdict each."""
+    from app.kb import KnowledgeBase
+
+    if not args.vendors and not args.all:
+        raise KbError("Name one or more vendors, or pass --all to probe every vendor.")
+    kb = KnowledgeBase(open_db(args, for_writing=True))
+    vendor_ids = None if args.all else [kb.find_vendor_id(name) for name in args.vendors]
+    configs = kb.probes.configs(vendor_ids, args.kind)
+    interactive = args.kind in ("device_code", "auth_code") and sys.stdin.isatty()
+    if not interactive:
+        configs = [c for c in configs if c.kind not in ("device_code", "auth_code")]
+    if not configs:
+        raise KbError(
+            "No probes to run; add one with `vendortui probe add VENDOR --kind oidc_discovery "
+            "--issuer URL`."
+        )
+    names = {row.id: row.name for row in kb.vendor_rows()}
+    results = kb.probes.run(configs, hooks=_hooks() if interactive else None)
+    failing = FAILING[args.fail_on]
+    if args.json:
+        print_json(
+            [
+                {
+                    "vendor": names.get(config.vendor_id, config.vendor_id),
+                    "probe": config.name,
+                    "kind": config.kind,
+                    "outcome": report.outcome.value,
+                    "duration_ms": report.duration_ms,
+                    "latencies_ms": report.latencies_ms,
+                    "findings": report.findings_json(),
+                }
+                for config, report in results
+            ]
+        )
+    else:
+        for config, report in results:
+            vendor = names.get(config.vendor_id, config.vendor_id)
+            print(
+                strip_control(
+                    f"{report.outcome.value.upper():<11} {vendor} / {config.name} "
+                    f"({report.duration_ms} ms)"
+                )
+            )
+            for finding in report.findings:
+                if finding.severity.value != "info":
+                    print(strip_control(f"    {finding.severity.value}: {finding.message}"))
+                    if finding.hint:
+                        print(strip_control(f"      hint: {finding.hint}"))
+    return 1 if any(report.outcome.value in failing for _c, report in results) else 0
+
+
+def _add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vendor", metavar="VENDOR")
+    parser.add_argument("--name", help="a short name (default: the kind)")
+    parser.add_argument("--kind", required=True, choices=[k.value for k in ProbeKind])
+    parser.add_argument("--issuer", default="", help="OIDC issuer URL (exactly as published)")
+    parser.add_argument("--metadata-url", default="", help="SAML metadata or discovery URL")
+    parser.add_argument("--client-id", default="")
+    parser.add_argument("--scopes", default="", help="space-separated scopes")
+    parser.add_argument("--audience", default="", help="audience or resource indicator")
+    parser.add_argument("--expected-claims", default="", help="name=value pairs or a JSON object")
+    parser.add_argument("--api-url", default="", help="an API that must answer 2xx with the token")
+    parser.add_argument("--secret-ref", default="", help="keyring entry (default: VENDOR/NAME)")
+    parser.add_argument("--ca-file", default="", help="PEM file of extra CA certificates")
+    add_db_argument(parser)
+
+
+@command("probe add", "configure an SSO probe for a vendor", _add_args)
+def probe_add(args: argparse.Namespace) -> int:
+    """Add a probe configuration; prints where its secret goes when it needs one."""
+    from app.kb import KnowledgeBase
+    from app.probes.store import secret_ref_for
+    from models import ProbeConfig
+
+    kb = KnowledgeBase(open_db(args, for_writing=True))
+    vendor_id = kb.find_vendor_id(args.vendor)
+    card = kb.card(vendor_id)
+    name = args.name or args.kind.replace("_", " ")
+    needs_secret = args.kind in ("client_credentials", "auth_code", "device_code")
+    ref = args.secret_ref or (secret_ref_for(card.vendor.slug, name) if needs_secret else "")
+    config = kb.create(
+        ProbeConfig,
+        vendor_id=vendor_id,
+        name=name,
+        kind=args.kind,
+        issuer=args.issuer,
+        metadata_url=args.metadata_url,
+        client_id=args.client_id,
+        scopes=args.scopes,
+        audience=args.audience,
+        expected_claims=args.expected_claims,
+        api_url=args.api_url,
+        secret_ref=ref,
+        ca_file=args.ca_file,
+    )
+    print(f"Added probe {config.name!r} to {card.vendor.name}.")
+    if args.kind == "client_credentials":
+        print(f"Store its client secret with: vendortui secret set {card.vendor.slug} {name!r}")
+    return 0
+
+
+def _list_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vendors", nargs="*", metavar="VENDOR")
+    parser.add_argument("--json", action="store_true")
+    add_db_argument(parser)
+
+
+@command("probe list", "list configured probes with their latest result", _list_args)
+def probe_list(args: argparse.Namespace) -> int:
+    """Every probe (or a vendor's) with its latest verdict and how old it is."""
+    from app.kb import KnowledgeBase, age
+
+    kb = KnowledgeBase(open_db(args, for_writing=False))
+    rows = kb.vendor_rows()
+    wanted = {kb.find_vendor_id(v) for v in args.vendors} if args.vendors else None
+    out = []
+    for row in rows:
+        if wanted is not None and row.id not in wanted:
+            continue
+        for status in kb.probes.status(row.id):
+            latest = status.latest
+            out.append(
+                {
+                    "vendor": row.name,
+                    "probe": status.config.name,
+                    "kind": status.config.kind,
+                    "outcome": latest.outcome if latest else None,
+                    "checked": latest.started_at.isoformat() if latest else None,
+                    "age": age(latest.started_at if latest else None),
+                    "latency_creeping": status.creeping,
+                }
+            )
+    if args.json:
+        print_json(out)
+    else:
+        for item in out:
+            print(
+                strip_control(
+                    f"{item['vendor']}\t{item['probe']}\t{item['kind']}\t"
+                    f"{item['outcome'] or 'never run'}\t{item['age']}"
+                )
+            )
+    return 0
+
+
+def _secret_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vendor", metavar="VENDOR")
+    parser.add_argument("probe", metavar="PROBE", help="the probe's name")
+    add_db_argument(parser)
+
+
+def _ref(args: argparse.Namespace) -> str:
+    from app.kb import KnowledgeBase
+
+    kb = KnowledgeBase(open_db(args, for_writing=False))
+    config = kb.probes.find(kb.find_vendor_id(args.vendor), args.probe)
+    if not config.secret_ref:
+        raise KbError(f"The probe {config.name!r} uses no secret (it has no keyring entry name).")
+    return config.secret_ref
+
+
+@command("secret set", "store a probe's client secret in the OS keyring", _secret_args)
+def secret_set(args: argparse.Namespace) -> int:
+    """Prompt without echo (or read one line from a pipe) and store it in the keyring."""
+    import getpass
+
+    from app.secrets import set_secret
+
+    ref = _ref(args)
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"Client secret for {ref} (not shown): ")
+    else:
+        value = sys.stdin.readline().rstrip("\n")
+    if not value:
+        raise KbError("No secret given; nothing was stored.")
+    set_secret(ref, value)
+    print(f"Stored the secret for {ref} in the OS keyring.")
+    return 0
+
+
+@command("secret delete", "remove a probe's client secret from the OS keyring", _secret_args)
+def secret_delete(args: argparse.Namespace) -> int:
+    """Delete the keyring entry (revoking it at the vendor is up to you)."""
+    from app.secrets import delete_secret
+
+    ref = _ref(args)
+    delete_secret(ref)
+    print(f"Deleted the secret for {ref} from the OS keyring.")
+    return 0
+
+
+@command(
+    "secret check", "say whether a probe's secret is in the keyring (never prints it)", _secret_args
+)
+def secret_check(args: argparse.Namespace) -> int:
+    """Exit 0 when the secret is there, 1 when it is not."""
+    from app.secrets import has_secret
+
+    ref = _ref(args)
+    if has_secret(ref):
+        print(f"The secret for {ref} is in the OS keyring.")
+        return 0
+    print(f"There is no secret for {ref}; store it with `vendortui secret set`.")
+    return 1
