@@ -1,0 +1,211 @@
+"""The vendor's Auth tab: SSO probes with their latest verdict, findings and latency history.
+
+Probes run in a thread worker (network never touches the UI thread) with progress shown and
+``escape`` to cancel; results are stored by the service as they arrive. Interactive probes
+(device code, authorization code) show the user code in a dialog or open the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import webbrowser
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, ProgressBar, Sparkline, Static
+
+from app.errors import KbError
+from app.kb import age
+from app.text import strip_control
+from models.enums import ProbeKind, labels
+from screens.forms import FormField, FormScreen
+
+OUTCOME_STYLE = {
+    "pass": "bold green",
+    "warn": "bold yellow",
+    "fail": "bold red",
+    "unreachable": "bold blue",
+    "error": "bold magenta",
+}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
+
+PROBE_FIELDS = (
+    FormField("name", "Name"),
+    FormField("kind", "Kind", "choice", labels(ProbeKind)),
+    FormField("issuer", "Issuer URL", hint="exactly as the IdP publishes it"),
+    FormField("metadata_url", "Metadata URL", hint="SAML metadata (or a discovery URL)"),
+    FormField("client_id", "Client id"),
+    FormField("scopes", "Scopes", hint="openid profile ..."),
+    FormField("audience", "Audience / resource"),
+    FormField("expected_claims", "Expected claims", hint="name=value, ..."),
+    FormField("api_url", "API URL", hint="must answer 2xx with the token"),
+    FormField("secret_ref", "Keyring entry", hint="where `vendortui secret set` stored it"),
+    FormField("ca_file", "Extra CA file", hint="PEM path, optional"),
+)
+
+
+class UserCodeScreen(ModalScreen[None]):
+    """Shows a device-flow user code and where to enter it while the probe polls."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+
+    def __init__(self, code: str, uri: str) -> None:
+        super().__init__()
+        self.code, self.uri = strip_control(code), strip_control(uri)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-dialog"):
+            yield Label("Sign in to finish the probe")
+            yield Static(
+                Text.assemble("Open  ", (self.uri, "bold"), "\nEnter ", (self.code, "bold reverse"))
+            )
+            yield Static("vendortui polls politely until you finish (escape hides this).")
+            yield Button("Close", id="close")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss()
+
+
+def _result_text(status: Any) -> Text:
+    config, latest = status.config, status.latest
+    line = Text.assemble(
+        (strip_control(config.name), "bold"), f"  {config.kind.replace('_', ' ')}  "
+    )
+    if latest is None:
+        line.append("never run", style="dim")
+    else:
+        line.append(latest.outcome.upper(), style=OUTCOME_STYLE.get(latest.outcome, ""))
+        line.append(f"  {age(latest.started_at)}, {latest.duration_ms} ms")
+    if status.creeping:
+        line.append("  latency creeping up", style="yellow")
+    if not config.enabled:
+        line.append("  (disabled)", style="dim")
+    if latest is not None:
+        for finding in json.loads(latest.findings or "[]"):
+            if finding["severity"] == "info":
+                continue
+            line.append(f"\n  {finding['severity']}: ", style=SEVERITY_STYLE[finding["severity"]])
+            line.append(strip_control(finding["message"]))
+            if finding.get("hint"):
+                line.append(f"\n    hint: {strip_control(finding['hint'])}", style="dim")
+    return line
+
+
+class AuthPanel(Vertical):
+    """Probes of one vendor: r runs them, a adds one, escape cancels a run."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run_probes", "Run probes"),
+        Binding("a", "add_probe", "Add probe"),
+        Binding("escape", "cancel_run", "Cancel run", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    AuthPanel { height: 1fr; }
+    AuthPanel #probe-progress { height: 1; display: none; }
+    AuthPanel #probe-progress.running { display: block; }
+    AuthPanel .probe { height: auto; margin-bottom: 1; }
+    AuthPanel Sparkline { height: 2; width: 40; }
+    """
+
+    def __init__(self, vendor_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.vendor_id = vendor_id
+        self.can_focus = True
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Static("SSO probes: r run, a add. Loading...", id="probe-summary")
+        with Horizontal(id="probe-progress"):
+            yield ProgressBar(id="probe-bar", show_eta=False)
+            yield Label("", id="probe-step")
+        yield VerticalScroll(id="probe-list")
+
+    def on_mount(self) -> None:
+        self.refresh_probes()
+
+    @work(thread=True, exclusive=True, group="probe-load")
+    def refresh_probes(self) -> None:
+        """Reload statuses off the UI thread."""
+        try:
+            statuses = self.app.kb.probes.status(self.vendor_id)
+        except KbError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, statuses)
+
+    async def _show(self, statuses: list[Any]) -> None:
+        box = self.query_one("#probe-list", VerticalScroll)
+        await box.remove_children()
+        summary = self.query_one("#probe-summary", Static)
+        if not statuses:
+            summary.update("No SSO probes yet: press a to add one (or `vendortui probe add`).")
+            return
+        summary.update(f"{len(statuses)} SSO probe(s): r runs them, a adds one.")
+        for status in statuses:
+            widgets = [Static(_result_text(status), classes="probe")]
+            if len(status.durations_ms) > 1:
+                widgets.append(Sparkline(status.durations_ms, summary_function=max))
+            await box.mount_all(widgets)
+
+    def action_add_probe(self) -> None:
+        kb = self.app.kb
+
+        def save(values: dict[str, Any]) -> Any:
+            from models import ProbeConfig
+
+            return kb.create(ProbeConfig, vendor_id=self.vendor_id, **values)
+
+        self.app.push_screen(
+            FormScreen("New SSO probe", PROBE_FIELDS, {"kind": "oidc_discovery"}, save),
+            lambda result: self.refresh_probes() if result else None,
+        )
+
+    def action_cancel_run(self) -> None:
+        self._cancel.set()
+
+    def action_run_probes(self) -> None:
+        self._cancel.clear()
+        self.query_one("#probe-progress").add_class("running")
+        self.query_one("#probe-step", Label).update("starting...")
+        self._run()
+
+    @work(thread=True, exclusive=True, group="probe-run")
+    def _run(self) -> None:
+        from app.probes import ProbeHooks
+
+        kb = self.app.kb
+        call = self.app.call_from_thread
+        configs = [s.config for s in kb.probes.status(self.vendor_id) if s.config.enabled]
+
+        def progress(done: int, total: int, config: Any, report: Any) -> None:
+            call(self._progress, done, total, f"{config.name}: {report.outcome.value}")
+
+        hooks = ProbeHooks(
+            on_user_code=lambda code, uri: call(self.app.push_screen, UserCodeScreen(code, uri)),
+            open_browser=webbrowser.open,
+        )
+        try:
+            results = kb.probes.run(
+                configs, on_progress=progress, hooks=hooks, cancelled=self._cancel.is_set
+            )
+        except KbError as error:
+            call(self.notify, str(error), severity="error")
+            results = []
+        call(self._finished, len(results), len(configs))
+
+    def _progress(self, done: int, total: int, step: str) -> None:
+        self.query_one("#probe-bar", ProgressBar).update(total=total, progress=done)
+        self.query_one("#probe-step", Label).update(Text(strip_control(step)))
+
+    def _finished(self, done: int, total: int) -> None:
+        self.query_one("#probe-progress").remove_class("running")
+        cancelled = " (cancelled)" if done < total else ""
+        self.notify(f"Ran {done} of {total} probes{cancelled}.")
+        self.refresh_probes()
