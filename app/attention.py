@@ -216,6 +216,15 @@ def _probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable
 RULES.append(_probe_rules)
 
 
+def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    from app.checklists.due import checklist_rules
+
+    return checklist_rules(conn, today, within)
+
+
+RULES.append(_checklist_rules)
+
+
 def attention(conn: sqlite3.Connection, today: date, within: int = 30) -> list[AttentionItem]:
     """Everything that needs attention, most urgent first.
 

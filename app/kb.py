@@ -23,6 +23,7 @@ from models.ids import utcnow
 from models.rules import cancel_by, review_cadence, slugify
 
 if TYPE_CHECKING:
+    from app.checklists.service import ChecklistService
     from app.probes.store import ProbeService
     from models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
 
@@ -89,6 +90,13 @@ class KnowledgeBase:
     def readonly(self) -> bool:
         """True when edits are refused (newer schema, or opened for reading)."""
         return self.db.readonly
+
+    @functools.cached_property
+    def checklists(self) -> ChecklistService:
+        """Checklist templates and runs; imported on first use so start-up stays light."""
+        from app.checklists.service import ChecklistService
+
+        return ChecklistService(self.db)
 
     # Fast reads -------------------------------------------------------------------------
 
