@@ -1,0 +1,63 @@
+"""The machine check: can our client get a sound token with its secret, and does the API take it?"""
+
+from __future__ import annotations
+
+from app.probes.findings import Recorder
+from app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
+from app.probes.oidc import discover, endpoint_ok, record_http_error
+from app.probes.spec import ProbeSpec, parse_expected_claims
+from app.probes.tokens import (
+    audience_params,
+    call_api,
+    check_access_token,
+    check_token_response,
+    choose_auth_method,
+)
+
+
+async def probe_client_credentials(
+    client: ProbeClient, spec: ProbeSpec, secret: str | None, rec: Recorder
+) -> None:
+    """Discovery (OAuth profile), a client_credentials token, its checks, then the API."""
+    if not spec.client_id:
+        rec.error("probe.config", "the probe has no client id", "Set the client id.")
+        return
+    if not secret:
+        rec.error(
+            "probe.no_secret",
+            f"no client secret is available (keyring entry {spec.secret_ref or 'not set'!r})",
+            "Store it with the probe's 'set secret' action, or set the VENDORTUI_SECRET_ "
+            "variable for this run.",
+        )
+        return
+    expected = parse_expected_claims(spec.expected_claims)
+    discovery = await discover(client, spec, rec, openid=False)
+    if discovery is None:
+        return
+    token_endpoint = discovery.endpoint("token_endpoint")
+    if not token_endpoint or not endpoint_ok(token_endpoint, discovery.metadata, spec):
+        return  # already reported by discovery; the secret is never sent to such an endpoint
+    client.oauth.token_endpoint_auth_method = choose_auth_method(discovery)
+    params = audience_params(spec, token_endpoint)
+    if spec.scope_list:
+        params["scope"] = " ".join(spec.scope_list)
+    try:
+        with rec.step("token"):
+            token = await client.fetch_token(
+                token_endpoint, grant_type="client_credentials", **params
+            )
+    except TokenEndpointError as exc:
+        rec.error(
+            "cc.token_rejected",
+            f"the token endpoint refused: {exc.error} {exc.description[:200]}".rstrip(),
+            "invalid_client means a wrong or expired secret; check the vendor console.",
+        )
+        return
+    except ProbeHttpError as exc:
+        record_http_error(rec, exc)
+        return
+    access_token = check_token_response(token, rec, "cc")
+    if access_token is None:
+        return
+    check_access_token(access_token, discovery, spec, expected, rec, "cc")
+    await call_api(client, spec, access_token, rec)

@@ -1,0 +1,426 @@
+"""The only way probes talk to the network: bounded, verified, and honest about failure.
+
+Rules enforced here, whatever the probe code above does:
+
+* a total deadline per logical request (``asyncio.timeout``), because httpx's ``timeout=``
+  bounds each phase and a server dripping one byte a second never trips it;
+* a cap on *decoded* bytes, enforced while streaming and while inflating (a 50 KB gzip body can
+  expand to 50 MB), so memory never exceeds the cap;
+* verified TLS from the system trust store (plus an optional per-probe CA file);
+* only https, except plain http to a loopback address when ``allow_insecure_loopback`` is set
+  (tests): nothing at all, and so no credential, is ever sent over plain http to a real host;
+* at most ``MAX_REDIRECTS`` same-origin redirects, never to plain http or another host.
+
+Failures surface as ``ProbeHttpError`` carrying a check id: ``net.*`` means we could not reach
+the server (unreachable, not the vendor's fault), anything else is something the server did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import json
+import socket
+import ssl
+import zlib
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import httpx2
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+
+from app.probes.findings import Severity
+
+MAX_REDIRECTS = 3
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ACCEPT_ENCODING = "gzip, deflate"
+USER_AGENT = "vendortui-probe/1"
+_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
+T = TypeVar("T")
+
+
+class ProbeHttpError(Exception):
+    """A request did not yield a usable answer; ``check_id`` says why, ``net.*`` = unreachable."""
+
+    def __init__(
+        self, check_id: str, message: str, hint: str = "", severity: Severity = Severity.ERROR
+    ) -> None:
+        super().__init__(message)
+        self.check_id = check_id
+        self.message = message
+        self.hint = hint
+        self.severity = severity
+
+
+class TokenEndpointError(Exception):
+    """The token (or device) endpoint answered with an OAuth error object."""
+
+    def __init__(self, error: str, description: str, status: int | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or the name localhost."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_secure_url(url: str, allow_insecure_loopback: bool = False) -> bool:
+    """https, or http to loopback when the (test-only) flag allows it."""
+    try:
+        parsed = httpx2.URL(url)
+    except httpx2.InvalidURL:
+        return False
+    if parsed.scheme == "https" and parsed.host:
+        return True
+    return allow_insecure_loopback and parsed.scheme == "http" and is_loopback_host(parsed.host)
+
+
+@lru_cache(maxsize=32)
+def ssl_context(ca_file: str = "") -> ssl.SSLContext:
+    """The verifying client context: system trust store, plus ``ca_file`` when configured.
+
+    Cached because loading the system store costs milliseconds and a sweep runs hundreds of
+    probes; an ``SSLContext`` is safe to share between connections.
+    """
+    ctx = httpx2.create_ssl_context(verify=True, trust_env=False)
+    if ca_file:
+        ctx.load_verify_locations(cafile=ca_file)
+    return ctx
+
+
+class _BoundedDecoder:
+    """Inflate gzip/deflate without ever producing more than ``limit`` bytes in memory."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
+        else:
+            raise ProbeHttpError(
+                "http.bad_encoding",
+                f"the server used an unsupported content encoding ({encoding})",
+                "We only ask for gzip or deflate; the server ignored Accept-Encoding.",
+            )
+
+    def feed(self, data: bytes) -> bytes:
+        """Decode one chunk; raise ``http.too_large`` the moment the cap is passed."""
+        if self._zlib is None:
+            out = data
+        else:
+            try:
+                out = self._zlib.decompress(data, self.limit - self.total + 1)
+            except zlib.error as exc:
+                raise ProbeHttpError(
+                    "http.bad_encoding", f"the compressed body is corrupt ({exc})"
+                ) from None
+            if self._zlib.unconsumed_tail:
+                out += b"x"  # more output pending: certainly over the cap
+        self.total += len(out)
+        if self.total > self.limit:
+            raise _too_large(self.limit)
+        return out
+
+
+def _too_large(limit: int) -> ProbeHttpError:
+    return ProbeHttpError(
+        "http.too_large",
+        f"the response body is larger than {limit // 1024} KiB once decoded",
+        "A metadata document this big is almost certainly wrong (or a decompression bomb).",
+    )
+
+
+class GuardedTransport(httpx2.AsyncBaseTransport):
+    """Wraps httpx's transport: refuses plain http, reads and decodes bodies under a cap.
+
+    Sitting at the transport level means every request, including the ones Authlib makes for
+    token exchanges, obeys the same rules. The response handed back is fully read and already
+    decoded (``Content-Encoding`` removed), so httpx never inflates anything itself.
+    """
+
+    def __init__(self, max_bytes: int, allow_insecure_loopback: bool, ca_file: str) -> None:
+        self.max_bytes = max_bytes
+        self.allow_insecure_loopback = allow_insecure_loopback
+        self._inner = httpx2.AsyncHTTPTransport(
+            verify=ssl_context(ca_file), limits=httpx2.Limits(max_connections=4), retries=0
+        )
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send one request after the plain-http check, then read the capped, decoded body."""
+        if not is_secure_url(str(request.url), self.allow_insecure_loopback):
+            raise ProbeHttpError(
+                "http.plain_http_refused",
+                f"refused to send a request over plain http to {request.url.host}",
+                "Use the https URL; vendortui never talks plain http to a real host.",
+            )
+        request.headers["Accept-Encoding"] = ACCEPT_ENCODING
+        response = await self._inner.handle_async_request(request)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise _too_large(self.max_bytes)
+            decoder = _BoundedDecoder(
+                response.headers.get("content-encoding", "").strip().lower(), self.max_bytes
+            )
+            body = bytearray()
+            async for chunk in response.stream:  # type: ignore[union-attr]
+                body += decoder.feed(chunk)
+        finally:
+            await response.aclose()
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=bytes(body),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._inner.aclose()
+
+
+def _root_cause(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def classify(
+    exc: TimeoutError | httpx2.TransportError | ProbeHttpError, url: str, timeout_s: float
+) -> ProbeHttpError:
+    """Turn a transport exception into a finding-ready error, separating unreachable from bad."""
+    if isinstance(exc, ProbeHttpError):
+        return exc
+    host = httpx2.URL(url).host
+    if isinstance(exc, TimeoutError | httpx2.TimeoutException):
+        return ProbeHttpError(
+            "net.timeout",
+            f"no complete answer from {host} within {timeout_s:g} s",
+            "Check your connection; if it works, the server is hanging or very slow.",
+            Severity.WARNING,
+        )
+    for cause in _root_cause(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            reason = cause.verify_message or str(cause)
+            return ProbeHttpError(
+                "tls.certificate",
+                f"the TLS certificate of {host} is not valid: {reason}",
+                "If you are behind a captive portal (hotel, plane), sign in to it and re-run; "
+                "otherwise the vendor serves a bad certificate (or set the probe's CA file).",
+            )
+        if isinstance(cause, ssl.SSLError):
+            return ProbeHttpError(
+                "tls.handshake", f"the TLS handshake with {host} failed: {cause.reason or cause}"
+            )
+        if isinstance(cause, socket.gaierror):
+            return ProbeHttpError(
+                "net.dns",
+                f"could not resolve {host}",
+                "You may be offline, or the host name is wrong.",
+                Severity.WARNING,
+            )
+        if isinstance(cause, ConnectionRefusedError):
+            return ProbeHttpError(
+                "net.refused", f"{host} refused the connection", "", Severity.WARNING
+            )
+    return ProbeHttpError(
+        "net.connection",
+        f"the connection to {host} failed ({type(exc).__name__})",
+        "You may be offline or on a flaky network; re-run when connected.",
+        Severity.WARNING,
+    )
+
+
+def _same_origin(a: httpx2.URL, b: httpx2.URL) -> bool:
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Parse Retry-After (seconds or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def status_error(response: httpx2.Response, what: str) -> ProbeHttpError:
+    """A non-2xx answer as a finding: 429 is a warning (we are throttled), 5xx/4xx errors."""
+    status = response.status_code
+    if status == 429:
+        wait = retry_after_seconds(response.headers.get("retry-after"))
+        later = f"; retry after {wait:.0f} s" if wait is not None else ""
+        return ProbeHttpError(
+            "http.rate_limited",
+            f"{what}: the server is rate limiting us (HTTP 429{later})",
+            "Probe less often; this says nothing about the SSO itself.",
+            Severity.WARNING,
+        )
+    if status >= 500:
+        return ProbeHttpError(
+            "http.server_error",
+            f"{what}: the server failed (HTTP {status})",
+            "The vendor's identity service is having trouble; check their status page.",
+        )
+    return ProbeHttpError(
+        "http.status",
+        f"{what}: unexpected HTTP {status} from {response.url}",
+        "Check the URL in the probe configuration.",
+    )
+
+
+def parse_json_object(response: httpx2.Response, what: str) -> dict[str, Any]:
+    """The body as a JSON object, or a finding saying what came back instead."""
+    try:
+        value = json.loads(response.content)
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        return value
+    if "html" in response.headers.get("content-type", "").lower():
+        raise ProbeHttpError(
+            "http.html_page",
+            f"{what}: got an HTML page instead of JSON",
+            "A login wall, proxy or wrong URL answered; check the URL (and any captive portal).",
+        )
+    raise ProbeHttpError("http.invalid_json", f"{what}: the body is not a JSON object")
+
+
+class ProbeClient:
+    """One probe's HTTP client: bounded GETs with a redirect policy, and Authlib token calls.
+
+    Built on Authlib's ``AsyncOAuth2Client`` (an httpx2 client) so token requests use Authlib's
+    client authentication and parsing, while all bytes go through ``GuardedTransport``.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout_s: float,
+        max_bytes: int,
+        allow_insecure_loopback: bool = False,
+        ca_file: str = "",
+        client_id: str = "",
+        client_secret: str | None = None,
+        auth_method: str = "client_secret_basic",
+    ) -> None:
+        self.timeout_s = timeout_s
+        self.allow_insecure_loopback = allow_insecure_loopback
+        self.oauth = AsyncOAuth2Client(
+            client_id=client_id or None,
+            client_secret=client_secret,
+            token_endpoint_auth_method=auth_method if client_secret else "none",
+            transport=GuardedTransport(max_bytes, allow_insecure_loopback, ca_file),
+            timeout=httpx2.Timeout(timeout_s),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        await self.oauth.aclose()
+
+    async def bounded(self, url: str, awaitable: Awaitable[T]) -> T:
+        """Run one logical request under the total deadline, mapping transport failures."""
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                return await awaitable
+        except (TimeoutError, httpx2.TransportError, ProbeHttpError) as exc:
+            raise classify(exc, url, self.timeout_s) from None
+
+    async def get(self, url: str, *, headers: dict[str, str] | None = None) -> httpx2.Response:
+        """GET with the redirect policy; the whole chain shares one deadline."""
+        return await self.bounded(url, self._get_following(url, headers or {}))
+
+    async def _get_following(self, url: str, headers: dict[str, str]) -> httpx2.Response:
+        current = httpx2.URL(url)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self.oauth.request(
+                "GET", current, headers=headers, withhold_token=True
+            )
+            location = response.headers.get("location")
+            if response.status_code not in REDIRECT_STATUSES or not location:
+                return response
+            target = current.join(location)
+            if current.scheme == "https" and target.scheme != "https":
+                raise ProbeHttpError(
+                    "http.redirect_insecure",
+                    f"{current} redirects to plain http ({target})",
+                    "The vendor must serve this over https end to end.",
+                )
+            if not _same_origin(current, target):
+                raise ProbeHttpError(
+                    "http.redirect_cross_origin",
+                    f"{current} redirects to another origin ({target.scheme}://{target.host})",
+                    "Configure the final URL directly if the move is legitimate.",
+                )
+            current = target
+        raise ProbeHttpError(
+            "http.too_many_redirects",
+            f"{url} redirects more than {MAX_REDIRECTS} times",
+            "A redirect loop or a misconfigured URL.",
+        )
+
+    async def get_json(self, url: str, what: str) -> dict[str, Any]:
+        """GET a JSON object (discovery document, JWKS)."""
+        response = await self.get(url, headers={"Accept": "application/json"})
+        if not response.is_success:
+            raise status_error(response, what)
+        return parse_json_object(response, what)
+
+    async def fetch_token(self, url: str, **params: Any) -> dict[str, Any]:
+        """A token request through Authlib; an OAuth error object becomes ``TokenEndpointError``."""
+        try:
+            token = await self.bounded(url, self.oauth.fetch_token(url, **params))
+        except OAuthError as exc:
+            raise TokenEndpointError(exc.error or "error", exc.description or "") from None
+        except httpx2.HTTPStatusError as exc:
+            raise status_error(exc.response, "token endpoint") from None
+        except ValueError:
+            raise ProbeHttpError(
+                "http.invalid_json", "token endpoint: the answer is not a JSON object"
+            ) from None
+        return dict(token)
+
+    async def post_form(self, url: str, data: dict[str, str], what: str) -> dict[str, Any]:
+        """A client-authenticated form POST that answers JSON (device authorization, RFC 8628).
+
+        Authlib has no device-flow helper, but its client authentication applies as-is.
+        """
+        auth = self.oauth.client_auth(self.oauth.token_endpoint_auth_method)
+        response = await self.bounded(
+            url, self.oauth.request("POST", url, data=data, auth=auth, withhold_token=True)
+        )
+        body = parse_json_object(response, what) if response.content else {}
+        if "error" in body:
+            raise TokenEndpointError(
+                str(body["error"]), str(body.get("error_description", "")), response.status_code
+            )
+        if not response.is_success:
+            raise status_error(response, what)
+        return body

@@ -1,0 +1,97 @@
+"""``run_probe``: one probe, start to verdict. It never raises (except on cancellation).
+
+The secret arrives as an argument and lives only in this call: it goes to Authlib's client for
+client authentication and to the recorder's redaction list, nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from datetime import UTC, datetime
+from urllib.parse import quote, quote_plus
+
+from app.probes.client_credentials import probe_client_credentials
+from app.probes.findings import ProbeReport, Recorder
+from app.probes.http import ProbeClient
+from app.probes.interactive import ProbeHooks, probe_auth_code, probe_device_code
+from app.probes.oidc import discover
+from app.probes.saml import probe_saml
+from app.probes.spec import ProbeSpec, parse_expected_claims
+from models.enums import ProbeKind
+
+
+def secret_variants(client_id: str, secret: str | None) -> list[str]:
+    """The secret as it may appear on the wire or echoed back: raw, URL-encoded, in Basic auth."""
+    if not secret:
+        return []
+    basic = f"{client_id}:{secret}".encode()
+    return [
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        base64.b64encode(basic).decode(),
+        base64.b64encode(f"{quote(client_id)}:{quote(secret)}".encode()).decode(),
+    ]
+
+
+async def run_probe(
+    spec: ProbeSpec, *, secret: str | None = None, hooks: ProbeHooks | None = None
+) -> ProbeReport:
+    """Run one probe and return its report; the outcome separates fail from unreachable."""
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    rec = Recorder(redact_values=secret_variants(spec.client_id, secret))
+    try:
+        await _dispatch(spec, secret, hooks, rec)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a bug must become a finding, never crash a sweep
+        rec.error(
+            "probe.internal_error",
+            f"the probe stopped on an unexpected {type(exc).__name__}",
+            "This is a vendortui bug; please report it with the vendor's name.",
+        )
+    return rec.report(started_at, started)
+
+
+async def _dispatch(
+    spec: ProbeSpec, secret: str | None, hooks: ProbeHooks | None, rec: Recorder
+) -> None:
+    try:
+        kind = ProbeKind(spec.kind)
+        parse_expected_claims(spec.expected_claims)
+    except ValueError as exc:
+        rec.error("probe.config", f"invalid probe configuration: {exc}")
+        return
+    try:
+        client = ProbeClient(
+            timeout_s=spec.timeout_s,
+            max_bytes=spec.body_limit,
+            allow_insecure_loopback=spec.allow_insecure_loopback,
+            ca_file=spec.ca_file,
+            client_id=spec.client_id,
+            client_secret=secret,
+        )
+    except OSError as exc:  # includes ssl.SSLError from a bad CA file
+        rec.error(
+            "probe.ca_file",
+            f"the CA file {spec.ca_file!r} cannot be used ({type(exc).__name__})",
+            "Point the probe at a readable PEM file of CA certificates.",
+        )
+        return
+    try:
+        match kind:
+            case ProbeKind.OIDC_DISCOVERY:
+                await discover(client, spec, rec)
+            case ProbeKind.CLIENT_CREDENTIALS:
+                await probe_client_credentials(client, spec, secret, rec)
+            case ProbeKind.AUTH_CODE:
+                await probe_auth_code(client, spec, secret, hooks, rec)
+            case ProbeKind.DEVICE_CODE:
+                await probe_device_code(client, spec, secret, hooks, rec)
+            case ProbeKind.SAML_METADATA:
+                await probe_saml(client, spec, rec)
+    finally:
+        await client.aclose()

@@ -1,0 +1,154 @@
+"""Checks shared by every probe that obtains an access token, and the authenticated API call."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx2
+
+from app.probes.findings import Recorder
+from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
+from app.probes.idtoken import check_expected_claims
+from app.probes.keys import is_jwt, verify_jwt
+from app.probes.oidc import Discovery, record_http_error
+from app.probes.spec import ProbeSpec
+
+MAX_SENSIBLE_LIFETIME_S = 24 * 3600
+LEEWAY_S = 120
+# Entra's v2 endpoint rejects the RFC 8707 "resource" parameter; there the audience travels
+# in the scope ("<audience>/.default") and is only checked on the token.
+NO_AUDIENCE_PARAM_HOSTS = frozenset({"login.microsoftonline.com"})
+
+
+def audience_params(spec: ProbeSpec, token_endpoint: str) -> dict[str, str]:
+    """How to ask for the configured audience: RFC 8707 ``resource`` for URIs, plus ``audience``.
+
+    ``audience`` is what Auth0 and several others expect; ``resource`` is the standard. Sending
+    both is accepted by providers that know one of them.
+    """
+    if not spec.audience or httpx2.URL(token_endpoint).host in NO_AUDIENCE_PARAM_HOSTS:
+        return {}
+    params = {"audience": spec.audience}
+    if "://" in spec.audience:
+        params["resource"] = spec.audience
+    return params
+
+
+def choose_auth_method(discovery: Discovery) -> str:
+    """client_secret_basic unless the provider only lists client_secret_post (RFC 8414 default)."""
+    methods = discovery.metadata.get("token_endpoint_auth_methods_supported")
+    if (
+        isinstance(methods, list)
+        and "client_secret_basic" not in methods
+        and "client_secret_post" in methods
+    ):
+        return "client_secret_post"
+    return "client_secret_basic"
+
+
+def check_token_response(token: dict[str, Any], rec: Recorder, prefix: str) -> str | None:
+    """Type and lifetime of a token response; returns the access token when there is one."""
+    access_token = token.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        rec.error(f"{prefix}.no_access_token", "the token response has no access_token")
+        return None
+    rec.protect(access_token)
+    token_type = str(token.get("token_type", ""))
+    if token_type.lower() != "bearer":
+        rec.error(
+            f"{prefix}.token_type",
+            f"token_type is {token_type[:40]!r}, expected Bearer",
+            "We did not ask for DPoP or MTLS-bound tokens.",
+        )
+    lifetime = token.get("expires_in")
+    if lifetime is None:
+        rec.warning(f"{prefix}.lifetime", "the token response has no expires_in")
+    elif not isinstance(lifetime, int | float) or isinstance(lifetime, bool) or lifetime <= 0:
+        rec.error(f"{prefix}.lifetime", f"expires_in is not a positive number ({lifetime!r})")
+    elif lifetime > MAX_SENSIBLE_LIFETIME_S:
+        rec.warning(
+            f"{prefix}.lifetime",
+            f"the access token lives {lifetime / 3600:.0f} h",
+            "Long-lived bearer tokens widen the window for a stolen token.",
+        )
+    return access_token
+
+
+def check_access_token(
+    access_token: str,
+    discovery: Discovery,
+    spec: ProbeSpec,
+    expected: dict[str, object],
+    rec: Recorder,
+    prefix: str,
+) -> None:
+    """A JWT access token: signature, issuer, expiry, audience, expected claims.
+
+    An opaque token cannot be checked locally; that is said, not judged.
+    """
+    if not is_jwt(access_token):
+        if spec.audience or expected:
+            rec.info(
+                f"{prefix}.opaque_token",
+                "the access token is opaque: its audience and claims cannot be checked here",
+            )
+        return
+    if discovery.keys is None:
+        rec.warning(f"{prefix}.unverifiable", "no usable JWKS to verify the JWT access token")
+        return
+    verified = verify_jwt(access_token, discovery.keys, rec, prefix)
+    if verified is None:
+        return
+    claims = verified.claims
+    if "iss" in claims and claims["iss"] != discovery.issuer:
+        rec.error(
+            f"{prefix}.issuer",
+            f"the access token's iss {str(claims['iss'])[:80]!r} is not the provider's issuer",
+        )
+    exp = claims.get("exp")
+    if isinstance(exp, int | float) and exp < time.time() - LEEWAY_S:
+        rec.error(f"{prefix}.expired", "the access token is already expired")
+    if spec.audience:
+        aud = claims.get("aud")
+        audiences = aud if isinstance(aud, list) else [aud]
+        if spec.audience not in audiences:
+            rec.error(
+                f"{prefix}.audience",
+                f"the access token's aud {str(aud)[:80]!r} does not include {spec.audience!r}",
+                "The API will reject it: check the audience/resource configuration.",
+            )
+    check_expected_claims(claims, expected, rec, "access token")
+
+
+async def call_api(client: ProbeClient, spec: ProbeSpec, access_token: str, rec: Recorder) -> None:
+    """The configured authenticated API URL must answer 2xx to our bearer token."""
+    if not spec.api_url:
+        return
+    if not is_secure_url(spec.api_url, spec.allow_insecure_loopback):
+        rec.error(
+            "api.not_https",
+            f"the API URL is not https, so the token was not sent: {spec.api_url}",
+            "A bearer token over plain http can be stolen in transit.",
+        )
+        return
+    try:
+        with rec.step("api"):
+            response = await client.get(
+                spec.api_url, headers={"Authorization": f"Bearer {access_token}"}
+            )
+    except ProbeHttpError as exc:
+        record_http_error(rec, exc)
+        return
+    if response.is_success:
+        rec.info("api.ok", f"the API answered HTTP {response.status_code} to the token")
+        return
+    if response.status_code in (401, 403):
+        rec.error(
+            "api.rejected",
+            f"the API rejected the token (HTTP {response.status_code})",
+            "Check the audience, scopes and the API's trust in this issuer.",
+        )
+        return
+    exc = status_error(response, "API")
+    rec.add(exc.check_id, exc.severity, exc.message, exc.hint)
