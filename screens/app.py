@@ -1,0 +1,264 @@
+"""The vendortui Textual App: screens, global keys, theme, and the flows every screen shares.
+
+Start-up path: this module and the home screen import no SQLModel (about 270 ms). The home
+screen reads the vendor list with stdlib ``sqlite3``; after the first frame a thread worker
+imports SQLModel and the tables, so the first ORM read (opening a vendor) is already warm.
+
+The flows that several screens and the command palette share (add/edit/delete a vendor, edit
+a person, confirm a delete) live here so there is one of each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from app.errors import KbError
+from app.kb import KnowledgeBase
+from app.queries import VendorRow
+from models.ids import utcnow
+from screens.confirm import ConfirmScreen
+from screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
+from screens.home import HomeScreen
+from screens.palette import ActionCommands, VendorCommands
+
+if TYPE_CHECKING:
+    from app.kb import VendorCard
+    from models import Person
+    from screens.vendor import VendorScreen
+
+R = TypeVar("R")
+
+THEME_ENV = "VENDORTUI_THEME"
+DEFAULT_THEME = "textual-dark"
+THEME_ALIASES = {"textual-ansi": "ansi-dark", "ansi": "ansi-dark"}
+"""Names people try for "use my terminal's colours"; Textual 8 calls those themes ansi-*."""
+
+
+class VendorTui(App[None]):
+    """The dashboard. ``now`` freezes the clock (snapshots, tests); by default it is real."""
+
+    CSS_PATH = "vendortui.tcss"
+    TITLE = "vendortui"
+    COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Keys", key_display="?"),
+    ]
+
+    def __init__(
+        self, kb: KnowledgeBase, theme: str | None = None, *, now: datetime | None = None
+    ) -> None:
+        super().__init__()
+        self.kb = kb
+        self._now = now
+        self._theme_warning = ""
+        requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
+        name = THEME_ALIASES.get(requested, requested)
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self._theme_warning = (
+                f"There is no theme called {requested!r}; try one of "
+                f"{', '.join(sorted(self.available_themes))} (or textual-ansi)."
+            )
+
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning", markup=False)
+        if self.kb.db.notice:
+            self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import SQLModel and the tables off the UI thread once the first frame is out."""
+
+        def warm() -> None:
+            import models
+
+            models.load_all()
+
+        self.run_worker(warm, thread=True, group="warm-up", name="warm-up")
+
+    # Clock --------------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Now in UTC, or the frozen moment given to the constructor."""
+        return self._now or utcnow()
+
+    def today(self) -> date:
+        """Today's date (UTC), consistent with ``now()``."""
+        return self.now().date()
+
+    # Shared plumbing ------------------------------------------------------------------------------
+
+    def report(self, error: KbError) -> None:
+        """Show a ``KbError`` as a notification: one sentence, never a traceback."""
+        self.notify(str(error), title="vendortui", severity="error", timeout=8, markup=False)
+
+    def background(
+        self,
+        job: Callable[[], R],
+        then: Callable[[R], object] | None = None,
+        *,
+        failed: Callable[[], object] | None = None,
+    ) -> None:
+        """Run a knowledge-base call in a thread worker; on success pass its result to ``then``
+        on the UI thread, on a ``KbError`` report it (and call ``failed``)."""
+
+        def run() -> None:
+            try:
+                result = job()
+            except KbError as error:
+                self.call_from_thread(self.report, error)
+                if failed is not None:
+                    self.call_from_thread(failed)
+                return
+            if then is not None:
+                self.call_from_thread(then, result)
+
+        self.run_worker(run, thread=True, group="kb")
+
+    def changed(self) -> None:
+        """Something was written: every screen on the stack re-reads what it shows."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+
+    def vendor_rows(self) -> list[VendorRow]:
+        """The vendor list the home screen holds (for the palette: no extra query)."""
+        home = self.screen_stack[0]
+        return home.rows if isinstance(home, HomeScreen) else []
+
+    def current_vendor(self) -> VendorScreen | None:
+        """The vendor screen on top, if that is what is showing."""
+        from screens.vendor import VendorScreen
+
+        return self.screen if isinstance(self.screen, VendorScreen) else None
+
+    # Navigation ---------------------------------------------------------------------------------
+
+    def open_vendor(self, vendor_id: str, name: str) -> None:
+        """Show one vendor (on top of home; a vendor already open is replaced)."""
+        from screens.vendor import VendorScreen
+
+        self.go_home()
+        self.push_screen(VendorScreen(vendor_id, name))
+
+    def go_home(self) -> None:
+        """Close every screen above home."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """``?``: every key on every screen."""
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_people(self) -> None:
+        """Everyone we may need to reach."""
+        from screens.people import PeopleScreen
+
+        self.push_screen(PeopleScreen())
+
+    # Flows --------------------------------------------------------------------------------------
+
+    def add_vendor(self) -> None:
+        """The new-vendor form; on save, open the vendor."""
+        kb = self.kb
+
+        def saved(vendor: Any) -> None:
+            if vendor is not None:
+                self.notify(f"Added {vendor.name}.", markup=False)
+                self.changed()
+                self.open_vendor(vendor.id, vendor.name)
+
+        defaults = {"status": "evaluating", "risk_tier": "medium", "sso_protocol": "none"}
+        self.push_screen(
+            FormScreen("Add a vendor", VENDOR_FIELDS, defaults, lambda v: kb.add_vendor(**v)),
+            saved,
+        )
+
+    def edit_vendor(self, vendor_id: str) -> None:
+        """The vendor form with the vendor's current values (read in a worker first)."""
+        kb = self.kb
+
+        def open_form(card: VendorCard) -> None:
+            from models import Vendor
+
+            vendor = card.vendor
+            self.push_screen(
+                FormScreen(
+                    f"Edit {vendor.name}",
+                    VENDOR_FIELDS,
+                    initial(vendor, VENDOR_FIELDS),
+                    lambda values: save_edit(kb, Vendor, vendor, values),
+                ),
+                self._saved,
+            )
+
+        self.background(lambda: kb.card(vendor_id), open_form)
+
+    def edit_person(self, person: Person | None) -> None:
+        """The person form: a new person (``None``) or an existing one."""
+        kb = self.kb
+
+        def save(values: dict[str, Any]) -> Any:
+            from models import Person
+
+            if person is None:
+                return kb.create(Person, **values)
+            return save_edit(kb, Person, person, values)
+
+        values = initial(person, PERSON_FIELDS) if person else {"active": True}
+        title = f"Edit {person.name}" if person else "Add a person"
+        self.push_screen(FormScreen(title, PERSON_FIELDS, values, save), self._saved)
+
+    def _saved(self, result: object) -> None:
+        if result is not None:
+            self.notify("Saved.")
+            self.changed()
+
+    def confirm_delete(
+        self, question: str, table_name: str, row_id: str, then: Callable[[], object] | None = None
+    ) -> None:
+        """Ask, then tombstone one row of ``models.<table_name>``."""
+        kb = self.kb
+
+        def delete() -> None:
+            import models
+
+            kb.delete(getattr(models, table_name), row_id)
+
+        def deleted(_: object) -> None:
+            self.notify("Deleted (a tombstone stays for sync and history).")
+            if then is not None:
+                then()
+            self.changed()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.background(delete, deleted)
+
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def delete_vendor(self, vendor_id: str, name: str) -> None:
+        """Ask, tombstone the vendor, and go home if it was open."""
+        self.confirm_delete(
+            f"Delete the vendor {name!r}? It disappears from every screen; a tombstone stays "
+            "so the deletion syncs to your teammates.",
+            "Vendor",
+            vendor_id,
+            then=self.go_home,
+        )

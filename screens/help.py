@@ -1,0 +1,85 @@
+"""``?``: every key on every screen, read from the screens' own ``BINDINGS``.
+
+Generated rather than written out, so the help can never disagree with what the keys do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from screens.confirm import ConfirmScreen
+from screens.forms import FormScreen
+from screens.home import FilterInput, HomeScreen
+from screens.people import PeopleScreen
+from screens.runbook import MarkdownLines, RunbookEditor
+from screens.vendor import VendorScreen
+from screens.vendor_list import VirtualList
+
+EXTRA_EVERYWHERE: Sequence[tuple[str, str]] = (
+    ("ctrl+p", "Command palette: jump to a vendor by name, run an action, change theme"),
+    ("tab / shift+tab", "Next / previous control"),
+    ("mouse", "Click to select, double-click to open, wheel to scroll, click a tab"),
+)
+
+SECTIONS: Sequence[tuple[str, Sequence[BindingType]]] = (
+    ("Home", HomeScreen.BINDINGS),
+    (
+        "Filter (after /)",
+        [*FilterInput.BINDINGS, Binding("enter", "", "Open the highlighted vendor")],
+    ),
+    ("Vendor and attention lists", VirtualList.BINDINGS),
+    ("Vendor screen (keys follow the active tab)", VendorScreen.BINDINGS),
+    ("Runbook tab", MarkdownLines.BINDINGS),
+    ("Runbook editor", RunbookEditor.BINDINGS),
+    ("People", PeopleScreen.BINDINGS),
+    ("Forms", FormScreen.BINDINGS),
+    ("Delete confirmation", ConfirmScreen.BINDINGS),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable key reference; escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "app.pop_screen", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog") as dialog:
+            dialog.border_title = "Keys"
+            with VerticalScroll():
+                yield Static(self._table(), id="help-keys")
+
+    def _table(self) -> Table:
+        table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
+        table.add_column("key", style="bold", no_wrap=True, width=22)
+        table.add_column("what")
+        everywhere = [*type(self.app).BINDINGS, *App.BINDINGS]
+        table.add_row(Text("Everywhere", style="bold underline"), "")
+        for keys, description in [*self._rows(everywhere), *EXTRA_EVERYWHERE]:
+            table.add_row(keys, description)
+        for title, bindings in SECTIONS:
+            table.add_row("", "")
+            table.add_row(Text(title, style="bold underline"), "")
+            for keys, description in self._rows(bindings):
+                table.add_row(keys, description)
+        return table
+
+    def _rows(self, bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
+        """(keys, description) per action, keys joined: ``↑ / k``."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for binding in Binding.make_bindings(bindings):
+            if not binding.description:
+                continue
+            keys = grouped.setdefault((binding.action, binding.description), [])
+            keys.append(self.app.get_key_display(binding))
+        return [(" / ".join(keys), description) for (_, description), keys in grouped.items()]

@@ -1,0 +1,172 @@
+"""The home screen: what needs attention, and every vendor, filtered as you type.
+
+The first frame must not wait for SQLModel, so this module imports nothing that does, and the
+vendor list is read with ``kb.vendor_rows()`` (stdlib ``sqlite3``) before the first paint.
+The attention list (a heavier query) arrives from a thread worker right after.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from app.attention import AttentionItem
+from app.errors import KbError
+from app.queries import VendorRow, filter_rows
+from app.text import safe
+from screens.vendor_list import AttentionList, VendorList, VirtualList
+
+if TYPE_CHECKING:
+    from screens.app import VendorTui
+
+
+class FilterInput(Input):
+    """The ``/`` filter. Arrow keys move the list's cursor so you never leave the keyboard row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "screen.clear_filter", "Clear filter"),
+    ]
+
+    def action_move(self, step: int) -> None:
+        """Move the vendor list's cursor while the filter keeps focus."""
+        self.screen.query_one(VendorList).cursor += step
+
+
+class HomeScreen(Screen[None]):
+    """Attention list on top, the vendor list below, the filter between them."""
+
+    app: VendorTui
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("a", "add_vendor", "Add"),
+        Binding("e", "edit_vendor", "Edit"),
+        Binding("d", "delete_vendor", "Delete"),
+        Binding("p", "app.people", "People"),
+        Binding("r", "reload", "Reload"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[VendorRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title", classes="title-bar")
+        with Vertical(id="attention-box") as box:
+            box.border_title = "Needs attention"
+            yield AttentionList(id="attention")
+        with Horizontal(id="filter-row"):
+            yield FilterInput(placeholder="/ to filter vendors", id="filter", compact=True)
+            yield Static("", id="count")
+        yield VendorList(id="vendors")
+        yield Footer()
+
+    def _title(self) -> str:
+        kb = self.app.kb
+        mode = "  [b]read-only[/b]" if kb.readonly else ""
+        return f"[b]vendortui[/b]  {safe(kb.path)}{mode}"
+
+    def on_mount(self) -> None:
+        # Read synchronously: the list is what the first frame is for, and stdlib sqlite3
+        # returns 10,000 rows in well under 100 ms. Anything slower goes to a worker.
+        try:
+            self._show_rows(self.app.kb.vendor_rows())
+        except KbError as error:
+            self.app.report(error)
+        self.query_one(VendorList).focus()
+        self.load_attention()
+
+    def refresh_data(self) -> None:
+        """Re-read vendors and attention after an edit (here, on another screen, or by sync)."""
+        self.load_rows()
+        self.load_attention()
+
+    @work(thread=True, exclusive=True, group="rows")
+    def load_rows(self) -> None:
+        """Re-read the vendor list off the UI thread."""
+        try:
+            rows = self.app.kb.vendor_rows()
+        except KbError as error:
+            self.app.call_from_thread(self.app.report, error)
+            return
+        self.app.call_from_thread(self._show_rows, rows)
+
+    @work(thread=True, exclusive=True, group="attention")
+    def load_attention(self) -> None:
+        """Compute what needs attention off the UI thread (10k vendors: about 0.1 s)."""
+        try:
+            items = self.app.kb.attention(self.app.today())
+        except KbError as error:
+            self.app.call_from_thread(self.app.report, error)
+            return
+        self.app.call_from_thread(self._show_attention, items)
+
+    def _show_attention(self, items: list[AttentionItem]) -> None:
+        box = self.query_one("#attention-box")
+        overdue = sum(1 for item in items if item.severity == "overdue")
+        box.border_title = f"Needs attention ({len(items)}, {overdue} overdue)"
+        self.query_one(AttentionList).set_items(items)
+
+    def _show_rows(self, rows: list[VendorRow]) -> None:
+        vendors = self.query_one(VendorList)
+        keep = vendors.current.id if vendors.current else None
+        self.rows = rows
+        self._apply_filter(keep)
+
+    def _apply_filter(self, keep: str | None = None) -> None:
+        query = self.query_one(FilterInput).value
+        shown = filter_rows(self.rows, query)
+        self.query_one(VendorList).set_items(shown, (lambda row: row.id == keep) if keep else None)
+        self.query_one("#count", Static).update(f"{len(shown)} of {len(self.rows)} vendors")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(VendorList).action_select()
+
+    @on(VirtualList.Selected)
+    def _open(self, event: VirtualList.Selected) -> None:
+        item = event.item
+        if isinstance(item, VendorRow):
+            self.app.open_vendor(item.id, item.name)
+        elif isinstance(item, AttentionItem):
+            self.app.open_vendor(item.vendor_id, item.vendor)
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.value = ""
+        self.query_one(VendorList).focus()
+
+    def action_reload(self) -> None:
+        self.refresh_data()
+
+    def _current(self) -> VendorRow | None:
+        return self.query_one(VendorList).current
+
+    def action_add_vendor(self) -> None:
+        self.app.add_vendor()
+
+    def action_edit_vendor(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.app.edit_vendor(row.id)
+
+    def action_delete_vendor(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.app.delete_vendor(row.id, row.name)

@@ -1,0 +1,94 @@
+"""Everyone we may need to reach, across vendors: add, edit and delete people.
+
+Roles (who is lead of what) are edited on each vendor's People tab; this screen is for the
+person records themselves, e.g. marking someone inactive when they leave the team.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from app.text import strip_control
+from screens.vendor import KeyTable
+
+if TYPE_CHECKING:
+    from models import Person
+    from screens.app import VendorTui
+
+
+class PeopleScreen(Screen[None]):
+    """A table of people; a adds, e or enter edits, d deletes (after asking)."""
+
+    app: VendorTui
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("a", "add", "Add person"),
+        Binding("e", "edit", "Edit person"),
+        Binding("d", "delete", "Delete person"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: list[Person] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("People", style="bold"), classes="title-bar")
+        yield KeyTable(id="people-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(KeyTable).add_columns(
+            "Name", "E-mail", "Phone", "Chat", "Team", "Organisation", "Active"
+        )
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Re-read the people (after an edit)."""
+        self.app.background(self.app.kb.people, self._show)
+
+    def _show(self, people: list[Person]) -> None:
+        self.people = people
+        table = self.query_one(KeyTable)
+        keep = table.cursor_row
+        table.clear()
+        for p in people:
+            table.add_row(
+                *(
+                    Text(strip_control(value))
+                    for value in (p.name, p.email, p.phone, p.chat, p.team, p.organisation)
+                ),
+                Text("yes" if p.active else "no", style="" if p.active else "bold red"),
+                key=p.id,
+            )
+        table.move_cursor(row=keep)
+
+    def _current(self) -> Person | None:
+        key = self.query_one(KeyTable).current_key()
+        return next((p for p in self.people if p.id == key), None)
+
+    def action_add(self) -> None:
+        self.app.edit_person(None)
+
+    def action_edit(self) -> None:
+        person = self._current()
+        if person is not None:
+            self.app.edit_person(person)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, _: Any) -> None:
+        self.action_edit()
+
+    def action_delete(self) -> None:
+        person = self._current()
+        if person is not None:
+            self.app.confirm_delete(
+                f"Delete {person.name!r}? Their roles on vendors stop showing.", "Person", person.id
+            )

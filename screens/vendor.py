@@ -1,0 +1,575 @@
+"""The vendor screen: the card at a glance, then tabs for people, data, runbook, events, auth
+and checklists.
+
+The card is read in a thread worker (``kb.card``), so the screen appears at once and fills
+in. Keys are screen bindings that apply to the active tab (``check_action``), so the footer
+always shows what ``a``/``e``/``d`` do here, wherever focus is.
+
+Extension points for other engineers (look for ``EXTENSION``): the Auth tab mounts
+``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
+``screens.checklist_runs.ChecklistRunsPanel(vendor_id)``, each on first activation; until
+those modules exist, a placeholder says what will be there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from app.card import status_text
+from app.errors import KbError
+from app.text import strip_control
+from screens import overview
+from screens.forms import (
+    DATA_CATEGORY_FIELDS,
+    EVENT_FIELDS,
+    FormField,
+    FormScreen,
+    Save,
+    initial,
+    role_fields,
+    save_edit,
+)
+from screens.runbook import MarkdownLines, RunbookEditor, RunbookPane, edit_externally
+
+if TYPE_CHECKING:
+    from app.kb import VendorCard
+    from screens.app import VendorTui
+
+TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists")
+
+EXTENSIONS: dict[str, tuple[str, str, str]] = {
+    "auth": (
+        "screens.auth_panel",
+        "AuthPanel",
+        "SSO probes (OIDC / SAML checks and their history) will appear here.",
+    ),
+    "checklists": (
+        "screens.checklist_runs",
+        "ChecklistRunsPanel",
+        "Rollout, keep-the-lights-on, sunset and annual-review checklists will appear here.",
+    ),
+}
+"""EXTENSION: tab -> (module, class taking ``vendor_id``, placeholder text while missing)."""
+
+
+def extension_panel(tab: str, vendor_id: str) -> Widget:
+    """The panel another engineer provides for ``tab``, or a placeholder if not there yet."""
+    module_name, class_name, placeholder = EXTENSIONS[tab]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return Static(Text(placeholder, style="dim italic"), classes="placeholder")
+    return getattr(module, class_name)(vendor_id)
+
+
+class KeyTable(DataTable[Any]):
+    """A ``DataTable`` with j/k, for the short per-vendor lists (roles, data, events)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def current_key(self) -> str | None:
+        """The row key (a row id) under the cursor."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+def _tabs_for(*tabs: str) -> frozenset[str]:
+    return frozenset(tabs)
+
+
+ACTION_TABS: dict[str, frozenset[str]] = {
+    "edit_vendor": _tabs_for("overview"),
+    "delete_vendor": _tabs_for("overview"),
+    "add_role": _tabs_for("people"),
+    "edit_role": _tabs_for("people"),
+    "delete_role": _tabs_for("people"),
+    "new_person": _tabs_for("people"),
+    "edit_person": _tabs_for("people"),
+    "add_category": _tabs_for("data"),
+    "edit_category": _tabs_for("data"),
+    "delete_category": _tabs_for("data"),
+    "edit_runbook": _tabs_for("runbook"),
+    "edit_runbook_external": _tabs_for("runbook"),
+    "verify_runbook": _tabs_for("runbook"),
+    "add_event": _tabs_for("events"),
+    "edit_event": _tabs_for("events"),
+    "delete_event": _tabs_for("events"),
+}
+"""Which tab each tab-specific action belongs to; the footer shows only the active tab's."""
+
+
+class VendorScreen(Screen[None]):
+    """One vendor. 1-7 switch tabs; a/e/d add, edit, delete on the active tab."""
+
+    app: VendorTui
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back"),
+        Binding("e", "edit_vendor", "Edit vendor"),
+        Binding("D", "delete_vendor", "Delete vendor"),
+        Binding("a", "add_role", "Add role"),
+        Binding("e", "edit_role", "Edit role"),
+        Binding("d", "delete_role", "Remove role"),
+        Binding("n", "new_person", "New person"),
+        Binding("P", "edit_person", "Edit person"),
+        Binding("a", "add_category", "Add data"),
+        Binding("e", "edit_category", "Edit data"),
+        Binding("d", "delete_category", "Delete data"),
+        Binding("e", "edit_runbook", "Edit"),
+        Binding("E", "edit_runbook_external", "Edit in $EDITOR"),
+        Binding("v", "verify_runbook", "Mark verified"),
+        Binding("a", "add_event", "Add event"),
+        Binding("e", "edit_event", "Edit event"),
+        Binding("d", "delete_event", "Delete event"),
+        Binding("r", "reload", "Reload"),
+        *(
+            Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False)
+            for n, tab in enumerate(TABS, start=1)
+        ),
+    ]
+
+    def __init__(self, vendor_id: str, name: str) -> None:
+        super().__init__()
+        self.vendor_id = vendor_id
+        self.vendor_name = name
+        self.card: VendorCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(strip_control(self.vendor_name), style="bold"),
+            id="vendor-title",
+            classes="title-bar",
+        )
+        with TabbedContent(initial="overview", id="vendor-tabs"):
+            with TabPane("1 Overview", id="overview"), Horizontal(id="overview-columns"):
+                with Vertical(classes="column"):
+                    yield Static(id="panel-lifecycle", classes="panel")
+                    yield Static(id="panel-people", classes="panel")
+                    yield Static(id="panel-events", classes="panel")
+                with Vertical(classes="column"):
+                    yield Static(id="panel-sso", classes="panel")
+                    yield Static(id="panel-data", classes="panel")
+                    yield Static(id="panel-contract", classes="panel")
+            with TabPane("2 People", id="people"):
+                yield KeyTable(id="roles-table")
+            with TabPane("3 Data", id="data"):
+                yield KeyTable(id="data-table")
+            with TabPane("4 Runbook", id="runbook"):
+                yield RunbookPane(id="runbook-pane")
+            with TabPane("5 Events", id="events"):
+                yield KeyTable(id="events-table")
+                yield Static(id="event-detail")
+            with TabPane("6 Auth", id="auth"):
+                yield Vertical(id="slot-auth", classes="slot")
+            with TabPane("7 Checklists", id="checklists"):
+                yield Vertical(id="slot-checklists", classes="slot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "lifecycle": "Lifecycle",
+            "people": "People",
+            "events": "Recent events",
+            "sso": "SSO & MFA",
+            "data": "Data we send",
+            "contract": "Contract",
+        }
+        for key, title in titles.items():
+            self.query_one(f"#panel-{key}").border_title = title
+        self.query_one("#roles-table", KeyTable).add_columns(
+            "Role", "Person", "Team", "E-mail", "Phone", "Chat", "Note"
+        )
+        self.query_one("#data-table", KeyTable).add_columns(
+            "Data category", "PII", "Encrypted", "Description"
+        )
+        self.query_one("#events-table", KeyTable).add_columns("When", "Kind", "Title", "By")
+        self.refresh_data()
+
+    # Data -------------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Re-read the card (after an edit here, elsewhere, or a sync)."""
+        kb, vendor_id = self.app.kb, self.vendor_id
+        self.app.background(lambda: kb.card(vendor_id), self.show_card, failed=self._gone)
+
+    def _gone(self) -> None:
+        if self.app.screen is self:
+            self.dismiss()
+
+    def show_card(self, card: VendorCard) -> None:
+        """Fill every tab from ``card``."""
+        self.card = card
+        v = card.vendor
+        self.vendor_name = v.name
+        self.query_one("#vendor-title", Static).update(
+            Text.assemble(
+                (strip_control(v.name), "bold"),
+                f"  {status_text(v.status, strip_control(v.rollout_stage), v.rollout_percent)}",
+                ("  ·  risk ", "dim"),
+                v.risk_tier,
+                ("  ·  " + strip_control(v.slug), "dim"),
+            )
+        )
+        width = max(20, (self.size.width or 120) // 2 - 4)
+        self.query_one("#panel-lifecycle", Static).update(overview.lifecycle(card, width))
+        self.query_one("#panel-people", Static).update(overview.people(card))
+        self.query_one("#panel-events", Static).update(overview.recent_events(card))
+        self.query_one("#panel-sso", Static).update(overview.sso(card))
+        self.query_one("#panel-data", Static).update(overview.data_sent(card))
+        self.query_one("#panel-contract", Static).update(
+            overview.contract(card, self.app.today(), width)
+        )
+        self._fill_tables(card)
+        if self._active_tab() == "runbook":
+            self.query_one(RunbookPane).show(card.runbook, self.app.now())
+
+    def _fill_tables(self, card: VendorCard) -> None:
+        def plain(value: object) -> Text:
+            return Text(strip_control(str(value or "")))
+
+        roles = self.query_one("#roles-table", KeyTable)
+        keep = roles.cursor_row
+        roles.clear()
+        for line in card.roles:
+            p = line.person
+            roles.add_row(
+                plain(line.role.kind.replace("_", " ")),
+                plain(p.name + ("" if p.active else " (inactive)")),
+                plain(line.role.team or p.team),
+                plain(p.email),
+                plain(p.phone),
+                plain(p.chat),
+                plain(line.role.note),
+                key=line.role.id,
+            )
+        roles.move_cursor(row=keep)
+        data = self.query_one("#data-table", KeyTable)
+        keep = data.cursor_row
+        data.clear()
+        for category in card.data_categories:
+            data.add_row(
+                plain(category.name),
+                plain(category.pii_level),
+                plain("yes" if category.encrypted else "no"),
+                plain(overview.clip(category.description, 60, 1)),
+                key=category.id,
+            )
+        data.move_cursor(row=keep)
+        events = self.query_one("#events-table", KeyTable)
+        keep = events.cursor_row
+        events.clear()
+        for event in card.events:
+            events.add_row(
+                plain(f"{event.occurred_at:%Y-%m-%d %H:%M}"),
+                plain(event.kind.replace("_", " ")),
+                plain(event.title),
+                plain(event.updated_by),
+                key=event.id,
+            )
+        events.move_cursor(row=keep)
+        self._show_event_detail()
+
+    @on(DataTable.RowHighlighted, "#events-table")
+    def _show_event_detail(self) -> None:
+        detail = self.query_one("#event-detail", Static)
+        event = self._event()
+        if event is None:
+            detail.update(Text("No events yet: press a to add one.", style="dim"))
+            return
+        detail.update(
+            Text.assemble(
+                (strip_control(event.title), "bold"),
+                "\n",
+                strip_control(event.body) or "(no details)",
+                "\n",
+                (f"Source: {strip_control(event.source_url)}\n" if event.source_url else ""),
+                (
+                    f"Recorded by {strip_control(event.updated_by)} "
+                    f"at {event.updated_at:%Y-%m-%d %H:%M} UTC",
+                    "dim",
+                ),
+            )
+        )
+
+    # Tabs -------------------------------------------------------------------------------------
+
+    def _active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def switch_and_run(self, tab: str, action: Callable[[], object]) -> None:
+        """Show ``tab``, then run one of its actions (for the command palette)."""
+        self.action_show_tab(tab)
+        action()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = self._active_tab()
+        self.refresh_bindings()
+        targets = {
+            "people": "#roles-table",
+            "data": "#data-table",
+            "events": "#events-table",
+            "runbook": "#runbook-view",
+        }
+        if tab in targets:
+            self.query_one(targets[tab]).focus()
+        if tab == "runbook" and self.card is not None:
+            self.query_one(RunbookPane).show(self.card.runbook, self.app.now())
+        if tab in EXTENSIONS:
+            slot = self.query_one(f"#slot-{tab}")
+            if not slot.children:
+                slot.mount(extension_panel(tab, self.vendor_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = ACTION_TABS.get(action)
+        if tabs is None:
+            return True
+        if self._active_tab() not in tabs:
+            return False
+        return True if self.card is not None else None
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.refresh_data()
+
+    def action_edit_vendor(self) -> None:
+        self.app.edit_vendor(self.vendor_id)
+
+    def action_delete_vendor(self) -> None:
+        self.app.delete_vendor(self.vendor_id, self.vendor_name)
+
+    def _form(
+        self, title: str, fields: Sequence[FormField], values: dict[str, Any], save: Save
+    ) -> None:
+        def saved(result: Any) -> None:
+            if result is not None:
+                self.app.notify("Saved.")
+                self.app.changed()
+
+        self.app.push_screen(FormScreen(title, fields, values, save), saved)
+
+    def _delete(self, what: str, label: str, table_name: str, row_id: str | None) -> None:
+        if row_id is None:
+            return
+        self.app.confirm_delete(f"Delete {what} {label!r}?", table_name, row_id)
+
+    # People tab
+
+    def _role_line(self) -> Any:
+        key = self.query_one("#roles-table", KeyTable).current_key()
+        if self.card is None or key is None:
+            return None
+        return next((line for line in self.card.roles if line.role.id == key), None)
+
+    def action_add_role(self) -> None:
+        self._role_form(None)
+
+    def action_edit_role(self) -> None:
+        line = self._role_line()
+        if line is not None:
+            self._role_form(line.role)
+
+    def _role_form(self, role: Any) -> None:
+        kb, vendor_id = self.app.kb, self.vendor_id
+
+        def open_form(people: list[Any]) -> None:
+            if not people:
+                self.app.notify("Add a person first (n).", severity="warning")
+                return
+            fields = role_fields(people)
+
+            def save(values: dict[str, Any]) -> Any:
+                from models import Role
+
+                if role is None:
+                    return kb.create(Role, vendor_id=vendor_id, **values)
+                return save_edit(kb, Role, role, values)
+
+            self._form(
+                f"{'Edit' if role else 'Add'} a role on {self.vendor_name}",
+                fields,
+                initial(role, fields),
+                save,
+            )
+
+        self.app.background(kb.people, open_form)
+
+    def action_delete_role(self) -> None:
+        line = self._role_line()
+        if line is not None:
+            label = f"{line.role.kind.replace('_', ' ')} {line.person.name}"
+            self._delete("the role", label, "Role", line.role.id)
+
+    def action_new_person(self) -> None:
+        self.app.edit_person(None)
+
+    def action_edit_person(self) -> None:
+        line = self._role_line()
+        if line is not None:
+            self.app.edit_person(line.person)
+
+    # Data tab
+
+    def _category(self) -> Any:
+        key = self.query_one("#data-table", KeyTable).current_key()
+        if self.card is None or key is None:
+            return None
+        return next((c for c in self.card.data_categories if c.id == key), None)
+
+    def action_add_category(self) -> None:
+        self._category_form(None)
+
+    def action_edit_category(self) -> None:
+        category = self._category()
+        if category is not None:
+            self._category_form(category)
+
+    def _category_form(self, category: Any) -> None:
+        kb, vendor_id = self.app.kb, self.vendor_id
+
+        def save(values: dict[str, Any]) -> Any:
+            from models import DataCategory
+
+            if category is None:
+                return kb.create(DataCategory, vendor_id=vendor_id, **values)
+            return save_edit(kb, DataCategory, category, values)
+
+        self._form(
+            f"{'Edit' if category else 'Add'} a data category on {self.vendor_name}",
+            DATA_CATEGORY_FIELDS,
+            initial(category, DATA_CATEGORY_FIELDS) if category else {"pii_level": "none"},
+            save,
+        )
+
+    def action_delete_category(self) -> None:
+        category = self._category()
+        if category is not None:
+            self._delete("the data category", category.name, "DataCategory", category.id)
+
+    # Events tab
+
+    def _event(self) -> Any:
+        key = self.query_one("#events-table", KeyTable).current_key()
+        if self.card is None or key is None:
+            return None
+        return next((e for e in self.card.events if e.id == key), None)
+
+    def action_add_event(self) -> None:
+        self._event_form(None)
+
+    def action_edit_event(self) -> None:
+        event = self._event()
+        if event is not None:
+            self._event_form(event)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        actions = {
+            "roles-table": self.action_edit_role,
+            "data-table": self.action_edit_category,
+            "events-table": self.action_edit_event,
+        }
+        action = actions.get(event.data_table.id or "")
+        if action is not None:
+            action()
+
+    def _event_form(self, event: Any) -> None:
+        kb, vendor_id = self.app.kb, self.vendor_id
+
+        def save(values: dict[str, Any]) -> Any:
+            from models import Event
+
+            if event is None:
+                return kb.create(Event, vendor_id=vendor_id, **values)
+            return save_edit(kb, Event, event, values)
+
+        values = (
+            initial(event, EVENT_FIELDS)
+            if event
+            else {
+                "kind": "note",
+                "occurred_at": self.app.now().strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+        title = f"{'Edit the' if event else 'Add an'} event on {self.vendor_name}"
+        self._form(title, EVENT_FIELDS, values, save)
+
+    def action_delete_event(self) -> None:
+        event = self._event()
+        if event is not None:
+            self._delete("the event", event.title, "Event", event.id)
+
+    # Runbook tab
+
+    def action_edit_runbook(self) -> None:
+        if self.card is None:
+            return
+        body = self.card.runbook.body if self.card.runbook else ""
+
+        def edited(text: str | None) -> None:
+            if text is not None and text != body:
+                self._save_runbook(text)
+
+        self.app.push_screen(RunbookEditor(f"Runbook: {self.vendor_name}", body), edited)
+
+    def action_edit_runbook_external(self) -> None:
+        if self.card is None:
+            return
+        body = self.card.runbook.body if self.card.runbook else ""
+        try:
+            text = edit_externally(self.app, body, self.card.vendor.slug)
+        except KbError as error:
+            self.app.report(error)
+            return
+        if text is not None:
+            self._save_runbook(text)
+
+    def _save_runbook(self, text: str) -> None:
+        kb, vendor_id = self.app.kb, self.vendor_id
+
+        def saved(_: object) -> None:
+            self.app.notify("Runbook saved.")
+            self.app.changed()
+
+        self.app.background(lambda: kb.save_runbook(vendor_id, text), saved)
+
+    def action_verify_runbook(self) -> None:
+        kb, vendor_id = self.app.kb, self.vendor_id
+
+        def verified(_: object) -> None:
+            self.app.notify("Runbook marked verified.")
+            self.app.changed()
+
+        self.app.background(lambda: kb.verify_runbook(vendor_id), verified)
+
+    def focus_runbook(self) -> None:
+        """Show the runbook tab (used by the command palette's "Runbook" command)."""
+        self.action_show_tab("runbook")
+        self.query_one(MarkdownLines).focus()
