@@ -87,7 +87,12 @@ class Database:
         """Validate, create or migrate ``path`` and return it ready to use.
 
         A file from a newer vendortui opens read-only with a notice, never written.
+        A plain ``git merge`` that left the file unmerged is completed first (team sync).
         """
+        if for_writing:
+            from app.sync.pending import finish_unmerged
+
+            finish_unmerged(path)
         state = dbfile.inspect(path, for_writing=for_writing)
         if state.is_newer:
             return cls(

@@ -6,13 +6,30 @@ import os
 from pathlib import Path
 
 ENV_VAR = "VENDORTUI_DB"
+DEFAULT_DB_FILE = "default_db"
+"""Name of the one-line file, in the user config dir, naming the default knowledge base
+(written by ``vendortui init`` and ``vendortui clone``)."""
+
+
+def default_db_config() -> Path:
+    """Where ``vendortui init``/``clone`` record the knowledge base to use by default."""
+    from platformdirs import user_config_path
+
+    return user_config_path("vendortui", appauthor=False) / DEFAULT_DB_FILE
 
 
 def default_db_path() -> Path:
-    """``$VENDORTUI_DB`` if set, else ``knowledge.db`` in the user data dir (platformdirs)."""
+    """``$VENDORTUI_DB`` if set, else the path recorded by ``vendortui init``/``clone``,
+    else ``knowledge.db`` in the user data dir (platformdirs)."""
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
+    try:
+        recorded = default_db_config().read_text(encoding="utf-8").strip()
+    except OSError:
+        recorded = ""
+    if recorded:
+        return Path(recorded).expanduser()
     from platformdirs import user_data_path
 
     return user_data_path("vendortui", appauthor=False) / "knowledge.db"
