@@ -151,6 +151,7 @@ def _check_certificates(idp: Element, now: datetime, rec: Recorder) -> None:
     if not blobs:
         rec.error("saml.no_signing_cert", "the IdP publishes no signing certificate")
         return
+    expiries: list[datetime] = []
     for blob in blobs:
         try:
             cert = x509.load_der_x509_certificate(base64.b64decode("".join(blob.split())))
@@ -159,6 +160,7 @@ def _check_certificates(idp: Element, now: datetime, rec: Recorder) -> None:
             continue
         subject = cert.subject.rfc4514_string()[:80] or "(no subject)"
         expires = cert.not_valid_after_utc
+        expiries.append(expires)
         if expires <= now:
             rec.error(
                 "saml.cert_expired",
@@ -177,3 +179,9 @@ def _check_certificates(idp: Element, now: datetime, rec: Recorder) -> None:
                 "saml.cert_weak_key",
                 f"signing certificate {subject!r} has a {key.key_size}-bit key",
             )
+    if expiries:
+        rec.info(
+            "saml.summary",
+            f"{len(expiries)} signing certificate(s); the first to expire ends on "
+            f"{min(expiries):%Y-%m-%d}",
+        )

@@ -7,7 +7,9 @@
 // one line "READY <issuer>" on stdout.
 //
 // Test users: the devInteractions login name picks the account; a login containing "hwk"
-// gets amr ["hwk"] (a security key), anything else amr ["pwd"] (password only).
+// signs in with amr ["hwk"] (a security key), anything else with amr ["pwd"] (password only).
+// devInteractions' own login submit records no amr, so the login POST is finished here with
+// one (the pages, the consent prompt and everything else stay devInteractions').
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -60,7 +62,7 @@ const provider = new Provider(issuer, {
     return {
       accountId,
       async claims() {
-        return { sub: accountId, email: `${accountId}@example.test`, amr: [accountId.includes('hwk') ? 'hwk' : 'pwd'] };
+        return { sub: accountId, email: `${accountId}@example.test` };
       },
     };
   },
@@ -90,6 +92,30 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   // A hardened provider: code flow only, so implicit is not advertised.
   responseTypes: ['code', 'none'],
+});
+
+const readForm = (req) => new Promise((resolve, reject) => {
+  let raw = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => { raw += chunk; });
+  req.on('end', () => resolve(new URLSearchParams(raw)));
+  req.on('error', reject);
+});
+
+provider.use(async (ctx, next) => {
+  if (ctx.method !== 'POST' || !/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
+  const { prompt } = await provider.interactionDetails(ctx.req, ctx.res);
+  if (prompt.name !== 'login') return next();
+  const login = (await readForm(ctx.req)).get('login');
+  const amr = [login.includes('hwk') ? 'hwk' : 'pwd'];
+  const returnTo = await provider.interactionResult(
+    ctx.req,
+    ctx.res,
+    { login: { accountId: login, amr } },
+    { mergeWithLastSubmission: false },
+  );
+  ctx.status = 303;
+  ctx.redirect(returnTo);
 });
 
 // The "authenticated API" a probe may call: 204 for a valid access token for API_AUDIENCE.
