@@ -114,6 +114,8 @@ class HomeScreen(Screen[None]):
         box = self.query_one("#attention-box")
         overdue = sum(1 for item in items if item.severity == "overdue")
         box.border_title = f"Needs attention ({len(items)}, {overdue} overdue)"
+        # Header, border and at most nine items: the vendor list keeps the rest of the screen.
+        box.styles.height = min(12, len(items) + 3) if items else 4
         self.query_one(AttentionList).set_items(items)
 
     def _show_rows(self, rows: list[VendorRow]) -> None:

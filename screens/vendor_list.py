@@ -242,13 +242,13 @@ class VendorList(VirtualList[VendorRow]):
 
     COLUMNS = (
         Column("Vendor", lambda row: row.name),
-        Column("Category", lambda row: row.category, 18),
-        Column("Status", _status, 28, lambda row: STATUS_STYLES.get(row.status, "")),
+        Column("Category", lambda row: row.category, 16),
+        Column("Status", _status, 26, lambda row: STATUS_STYLES.get(row.status, "")),
         Column(
             "Risk", lambda row: row.risk_tier, 8, lambda row: RISK_STYLES.get(row.risk_tier, "")
         ),
-        Column("Lead", lambda row: row.lead or "-", 18),
-        Column("Backup", lambda row: row.backup or "-", 18),
+        Column("Lead", lambda row: row.lead or "-", 16),
+        Column("Backup", lambda row: row.backup or "-", 16),
     )
     EMPTY = "No vendor matches. Escape clears the filter; a adds a vendor."
 

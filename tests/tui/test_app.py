@@ -1,0 +1,398 @@
+"""Drive the real app with Pilot on a temporary knowledge base: every flow an on-call engineer
+uses, and the guarantees about untrusted text."""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+from app.kb import KnowledgeBase
+from screens.app import VendorTui
+from screens.confirm import ConfirmScreen
+from screens.forms import FormScreen
+from screens.help import HelpScreen
+from screens.home import HomeScreen
+from screens.runbook import MarkdownLines, RunbookEditor
+from screens.vendor import VendorScreen
+from screens.vendor_list import AttentionList, VendorList
+from tests.tui.conftest import NOW
+
+SIZE = (120, 40)
+
+
+def screen_text(app: VendorTui) -> str:
+    """What the terminal would show, as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for thread workers (and the workers their results start) and a repaint."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_datadog(pilot: Pilot[None]) -> VendorScreen:
+    await pilot.press("slash", *"datadog", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, VendorScreen)
+    return screen
+
+
+def card(kb: KnowledgeBase, slug: str = "datadog"):  # type: ignore[no-untyped-def]
+    return kb.card(kb.find_vendor_id(slug))
+
+
+async def test_home_lists_vendors_and_attention(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        vendors = tui.screen.query_one(VendorList)
+        assert [row.name for row in vendors.items] == ["Datadog", "LaunchDarkly", "Okta"]
+        attention = tui.screen.query_one(AttentionList)
+        reasons = {(item.vendor, item.kind) for item in attention.items}
+        # Okta is in production with no lead; Datadog's cancel-by date (2025-07-02) is near.
+        assert ("Okta", "no_lead") in reasons
+        assert ("Datadog", "cancel_by") in reasons
+        text = screen_text(tui)
+        assert "Needs attention" in text
+        assert "3 of 3 vendors" in text
+
+
+async def test_filter_as_you_type_then_enter_opens(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "l", "a", "u")
+        vendors = tui.screen.query_one(VendorList)
+        assert [row.name for row in vendors.items] == ["LaunchDarkly"]
+        assert "1 of 3 vendors" in screen_text(tui)
+        await pilot.press("escape")
+        assert len(vendors.items) == 3
+        await pilot.press("slash", *"okta", "enter")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        assert tui.screen.vendor_name == "Okta"
+
+
+async def test_j_k_and_mouse_move_the_cursor(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        vendors = tui.screen.query_one(VendorList)
+        await pilot.press("j", "j")
+        assert vendors.current is not None and vendors.current.name == "Okta"
+        await pilot.press("k")
+        assert vendors.current.name == "LaunchDarkly"
+        # Row 0 of the widget is the header; row 1 is the first vendor.
+        await pilot.click(VendorList, offset=(5, 1))
+        assert vendors.current.name == "Datadog"
+        await pilot.double_click(VendorList, offset=(5, 3))
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        assert tui.screen.vendor_name == "Okta"
+
+
+async def test_vendor_overview_shows_the_card(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        text = screen_text(tui)
+        for expected in (
+            "production",
+            "high",
+            "Priya Raman",
+            "priya@example.com",
+            "Marcus Oyelaran",
+            "SRE: Marcus Oyelaran",
+            "Claire Dubois (Datadog)",
+            "Application logs",
+            "moderate",
+            "SAML",
+            "webauthn, totp",
+            "WebAuthn enforced yes",
+            "2025-07-02 (in 30 days)",  # cancel-by = 2025-08-01 minus 30 days notice
+            "Data deleted within 30 days",
+            "Delayed metric ingestion in US1",
+        ):
+            assert expected in text, expected
+        await pilot.press("escape")
+        assert isinstance(tui.screen, HomeScreen)
+
+
+async def test_rolling_out_shows_stage_and_percentage(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "rolling out (canary, 10%)" in screen_text(tui)
+        await pilot.press("slash", *"launch", "enter")
+        await settle(pilot)
+        text = screen_text(tui)
+        assert "rolling out (canary, 10%)" in text
+        assert "SSO costs a higher plan" in text
+
+
+async def test_edit_vendor_refuses_a_bad_date_next_to_the_field(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-contract_end", Input).value = "2025-13-45"
+        form.query_one("#field-category", Input).value = "monitoring"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert tui.screen is form, "a refused form stays open"
+        error = str(form.query_one("#error-contract_end").render())
+        assert "'2025-13-45' is not a date" in error
+        assert card(tui_kb).vendor.category == "observability", "nothing was written"
+        form.query_one("#field-contract_end", Input).value = "2025-09-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        vendor = card(tui_kb).vendor
+        assert vendor.category == "monitoring"
+        assert str(vendor.contract_end) == "2025-09-01"
+        assert vendor.updated_by == "tester@example.com"
+        assert "monitoring" in screen_text(tui)
+
+
+async def test_add_vendor_with_empty_name_is_refused(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "must not be empty" in str(form.query_one("#error-name").render())
+        form.query_one("#field-name", Input).value = "Honeycomb"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        assert tui.screen.vendor_name == "Honeycomb"
+        assert tui_kb.find_vendor_id("honeycomb")
+
+
+async def test_add_an_event(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("5", "a")
+        await settle(pilot)
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-kind", Select).value = "breach"
+        form.query_one("#field-occurred_at", Input).value = "yesterday"
+        form.query_one("#field-title", Input).value = "Vendor breach notice"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "is not a date" in str(form.query_one("#error-occurred_at").render())
+        form.query_one("#field-occurred_at", Input).value = "2025-06-01 08:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        events = card(tui_kb).events
+        assert events[0].title == "Vendor breach notice"
+        assert events[0].kind == "breach"
+        assert "Vendor breach notice" in screen_text(tui)
+
+
+async def test_add_and_delete_a_role(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        priya = next(p for p in tui_kb.people() if p.name == "Priya Raman")
+        form.query_one("#field-person_id", Select).value = priya.id
+        form.query_one("#field-kind", Select).value = "security_contact"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        kinds = [line.role.kind for line in card(tui_kb).roles]
+        assert "security_contact" in kinds
+        before = len(card(tui_kb).roles)
+        await pilot.press("d")
+        assert isinstance(tui.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(card(tui_kb).roles) == before - 1
+
+
+async def test_builtin_runbook_editor(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "Verified 40 days ago by priya@example.com" in screen_text(tui)
+        await pilot.press("e")
+        editor = tui.screen
+        assert isinstance(editor, RunbookEditor)
+        area = editor.query_one(TextArea)
+        area.text = area.text + "\n## Escalation\n\nCall Priya.\n"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        body = card(tui_kb).runbook.body
+        assert body.endswith("## Escalation\n\nCall Priya.\n")
+        view = tui.screen.query_one(MarkdownLines)
+        rendered = "\n".join(strip.text for strip in view.lines)
+        assert "Escalation" in rendered
+
+
+async def test_runbook_in_external_editor(
+    tui: VendorTui, tui_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nprintf "\\nEdited in EDITOR.\\n" >> "$1"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    # The headless test driver cannot suspend; in a terminal, suspend() hands the tty to the
+    # editor. Everything else (temp file, running $EDITOR, reading back, saving) is real.
+    monkeypatch.setattr(tui, "suspend", nullcontext)
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert card(tui_kb).runbook.body.endswith("\nEdited in EDITOR.\n")
+
+
+async def test_external_editor_missing_is_a_notification(
+    tui: VendorTui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("4", "E")
+        await settle(pilot)
+        messages = [n.message for n in tui._notifications]
+        assert any("Set $EDITOR" in m for m in messages)
+
+
+async def test_mark_runbook_verified(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("4", "v")
+        await settle(pilot)
+        runbook = card(tui_kb).runbook
+        assert runbook.verified_by == "tester@example.com"
+        assert runbook.verified_at > NOW
+
+
+async def test_delete_vendor_asks_and_leaves_a_tombstone(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # LaunchDarkly
+        await pilot.press("d")
+        assert isinstance(tui.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert tui_kb.find_vendor_id("launchdarkly")
+        await pilot.press("d")
+        assert isinstance(tui.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        names = [row.name for row in tui.screen.query_one(VendorList).items]
+        assert names == ["Datadog", "Okta"]
+        with tui_kb.db.read() as conn:
+            row = conn.execute(
+                "SELECT deleted_at, updated_by FROM vendor WHERE slug = 'launchdarkly'"
+            ).fetchone()
+        assert row["deleted_at"] is not None
+        assert row["updated_by"] == "tester@example.com"
+
+
+async def test_palette_jumps_to_a_vendor(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"okta")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(tui.screen, VendorScreen)
+        assert tui.screen.vendor_name == "Okta"
+
+
+async def test_help_lists_every_screen_s_keys(tui: VendorTui) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(tui.screen, HelpScreen)
+        console = Console(width=100)
+        with console.capture() as capture:
+            console.print(tui.screen._table())
+        text = capture.get()
+        for expected in ("Filter", "Mark verified", "Edit in $EDITOR", "Command palette", "Quit"):
+            assert expected in text, expected
+        await pilot.press("escape")
+        assert isinstance(tui.screen, HomeScreen)
+
+
+HOSTILE = "[bold]Evil[/bold] \x1b[31mCorp\x1b]0;pwned\x07"
+
+
+async def test_markup_and_escape_sequences_show_as_text(tmp_path: Path) -> None:
+    kb = KnowledgeBase.open(tmp_path / "hostile.db")
+    vendor = kb.add_vendor(HOSTILE, category="[red]x[/red]")
+    kb.save_runbook(
+        vendor.id,
+        "# Title\n\n[bold]not bold[/bold] \x1b[31mred\x1b[0m [link](file:///etc/passwd)\n",
+    )
+    app = VendorTui(kb, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[bold]Evil[/bold] Corp" in text
+        assert "[red]x[/red]" in text
+        assert "\x1b" not in text and "pwned" not in text.replace("[bold]", "")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[bold]Evil[/bold] Corp" in screen_text(app)
+        await pilot.press("4")
+        await settle(pilot)
+        view = app.screen.query_one(MarkdownLines)
+        rendered = "\n".join(strip.text for strip in view.lines)
+        assert "[bold]not bold[/bold] red" in rendered
+        assert "\x1b" not in rendered
+        assert all(
+            segment.style is None or segment.style.link is None
+            for strip in view.lines
+            for segment in strip
+        ), "runbook links are never terminal hyperlinks"
+    kb.db.close()
+
+
+async def test_theme_from_environment_and_alias(
+    tui_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VENDORTUI_THEME", "textual-ansi")
+    app = VendorTui(tui_kb, now=NOW)
+    assert app.theme == "ansi-dark"
+    assert VendorTui(tui_kb, theme="nord").theme == "nord"
+    bad = VendorTui(tui_kb, theme="no-such-theme")
+    async with bad.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("no theme called" in n.message for n in bad._notifications)
+    assert os.environ["VENDORTUI_THEME"] == "textual-ansi"
