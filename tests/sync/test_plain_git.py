@@ -1,0 +1,207 @@
+"""Teammates who use plain git, refusals that change nothing, and schema revisions."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import app.cli
+import app.dbfile
+import app.migrate
+from app.db import Database
+from app.errors import KbError
+from models import Vendor
+from tests.sync.conftest import Team
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    bob.edit(Vendor, acme, status="pilot")
+    bob.git("commit", "-q", "-am", "bob: status")
+    bob.git("pull", "-q", "--no-rebase", "--no-edit")
+    assert bob.status() == ""
+    assert bob.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+    assert len(bob.git("log", "-1", "--format=%P").split()) == 2
+    bob.git("push", "-q")
+    alice.sync()
+    team.assert_identical()
+
+
+def test_plain_git_diff_uses_the_dump(team: Team) -> None:
+    alice, _bob = team.clones
+    acme = alice.add_vendor("acme", "Acme")
+    alice.sync()
+    alice.edit(Vendor, acme, name="Acme \x1b[31mRed")
+    diff = alice.git("diff", "knowledge.db")
+    assert '-name: "Acme"' in diff
+    assert '+name: "Acme \\u001b[31mRed"' in diff
+    assert "\x1b" not in diff
+
+
+def test_plain_git_pull_without_driver_is_completed_when_vendortui_opens(team: Team) -> None:
+    alice, _bob = team.clones
+    carol = team.join("carol", with_drivers=False)
+    acme = alice.add_vendor("acme")
+    alice.sync()
+    carol.git("pull", "-q")
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    carol.edit(Vendor, acme, status="pilot")
+    carol.git("commit", "-q", "-am", "carol: status")
+    carol.git("pull", "-q", "--no-rebase", "--no-edit", check=False)
+    assert (carol.folder / ".git/MERGE_HEAD").exists()  # git could not merge the binary file
+    assert carol.rows("SELECT name, status FROM vendor") == [("Acme", "pilot")]
+    Database.open(carol.db_path).close()
+    assert not (carol.folder / ".git/MERGE_HEAD").exists()
+    assert carol.status() == ""
+    assert carol.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+    assert len(carol.git("log", "-1", "--format=%P").split()) == 2
+    carol.sync()
+    alice.sync()
+    assert alice.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+
+
+def test_sync_also_completes_an_unfinished_plain_merge(team: Team) -> None:
+    alice, _bob = team.clones
+    carol = team.join("carol", with_drivers=False)
+    acme = alice.add_vendor("acme")
+    alice.sync()
+    carol.git("pull", "-q")
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    carol.edit(Vendor, acme, status="pilot")
+    carol.git("commit", "-q", "-am", "carol: status")
+    carol.git("pull", "-q", "--no-rebase", "--no-edit", check=False)
+    report = carol.sync()
+    assert report.pushed
+    alice.sync()
+    assert alice.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+
+
+def test_refuses_during_a_merge_of_other_files_changing_nothing(team: Team) -> None:
+    alice, bob = team.clones
+    alice.add_vendor("acme")
+    for clone, text in ((alice, "alice\n"), (bob, "bob\n")):
+        (clone.folder / "NOTES.md").write_text(text)
+        clone.git("add", "NOTES.md")
+        clone.git("commit", "-q", "-m", "notes")
+    bob.git("push", "-q")
+    alice.git("pull", "-q", "--no-rebase", "--no-edit", check=False)
+    head, digest = alice.git("rev-parse", "HEAD"), _digest(alice.db_path)
+    with pytest.raises(KbError, match=r"git merge is in progress.*git merge --abort"):
+        alice.sync()
+    assert alice.git("rev-parse", "HEAD") == head and _digest(alice.db_path) == digest
+
+
+def test_refuses_during_a_rebase_changing_nothing(team: Team, monkeypatch) -> None:
+    alice, _bob = team.clones
+    alice.add_vendor("acme")
+    alice.sync()
+    monkeypatch.setenv("GIT_SEQUENCE_EDITOR", "sed -i 1ibreak")
+    alice.git("rebase", "-q", "-i", "HEAD~1")
+    assert (alice.folder / ".git/rebase-merge").exists()
+    alice.add_vendor("globex")
+    head, digest = alice.git("rev-parse", "HEAD"), _digest(alice.db_path)
+    with pytest.raises(KbError, match="git rebase is in progress"):
+        alice.sync()
+    assert alice.git("rev-parse", "HEAD") == head and _digest(alice.db_path) == digest
+
+
+def test_refuses_with_unrelated_changes_changing_nothing(team: Team) -> None:
+    alice, _bob = team.clones
+    alice.add_vendor("acme")
+    with (alice.folder / ".gitignore").open("a") as fh:
+        fh.write("notes/\n")
+    head, digest = alice.git("rev-parse", "HEAD"), _digest(alice.db_path)
+    with pytest.raises(KbError, match=r"changes to \.gitignore.*Commit or undo them"):
+        alice.sync()
+    assert alice.git("rev-parse", "HEAD") == head and _digest(alice.db_path) == digest
+    assert alice.value("SELECT count(*) FROM vendor") == 1  # the edit is still there
+
+
+def test_outside_a_team_repository_is_a_readable_error(tmp_path: Path) -> None:
+    from app.sync.service import sync
+
+    Database.open(tmp_path / "solo.db").close()
+    with pytest.raises(KbError, match="not in a team knowledge base; create one"):
+        sync(tmp_path / "solo.db")
+
+
+NEW_REVISION = '''"""normalise categories (test-only revision)"""
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("UPDATE vendor SET category = lower(category)")
+    op.create_index("ix_vendor_name_test", "vendor", ["name"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_vendor_name_test", "vendor")
+'''
+
+
+@pytest.fixture
+def newer_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A switch that makes this process a newer vendortui (0.2.0, schema 0002)."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(app.migrate.MIGRATIONS_DIR, migrations)
+    (migrations / "versions" / "0002_normalise_categories.py").write_text(NEW_REVISION)
+
+    def switch(newer: bool) -> None:
+        if newer:
+            monkeypatch.setattr(app.dbfile, "VERSIONS_DIR", migrations / "versions")
+            monkeypatch.setattr(app.migrate, "MIGRATIONS_DIR", migrations)
+            monkeypatch.setattr(app.cli, "VERSION", "0.2.0")
+        else:
+            monkeypatch.undo()
+
+    return switch
+
+
+def test_merge_across_schema_revisions(team: Team, newer_app) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme", category="Paging")
+    globex = alice.add_vendor("globex")
+    team.converge()
+    bob.edit(Vendor, globex, status="pilot")  # Bob still runs 0.1.0 (schema 0001)
+    bob.sync()
+    newer_app(True)  # Alice upgrades: her file goes to 0002, Bob's side is brought up to it
+    alice.edit(Vendor, acme, name="Acme Corp")
+    report = alice.sync()
+    assert report.action == "merged"
+    assert alice.value("SELECT version_num FROM alembic_version") == "0002"
+    assert alice.rows("SELECT name, category FROM vendor WHERE id = ?", acme) == [
+        ("Acme Corp", "paging")
+    ]
+    assert alice.value("SELECT status FROM vendor WHERE id = ?", globex) == "pilot"
+    newer_app(False)  # Bob, still on 0.1.0, must refuse and change nothing
+    bob.edit(Vendor, globex, risk_tier="low")
+    head, digest = bob.git("rev-parse", "HEAD"), _digest(bob.db_path)
+    with pytest.raises(KbError, match=r"schema 0002.*upgrade to vendortui 0\.2\.0 or newer"):
+        bob.sync()
+    assert bob.git("rev-parse", "HEAD") == head and _digest(bob.db_path) == digest
+    newer_app(True)  # after upgrading, Bob's sync goes through
+    bob.sync()
+    alice.sync()
+    team.assert_identical()
+    assert alice.rows("SELECT status, risk_tier FROM vendor WHERE id = ?", globex) == [
+        ("pilot", "low")
+    ]
