@@ -14,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from app.text import strip_control
+
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 GROUP_LIMIT = 3
 """More changes than this by one person to one table are told as a count."""
 
@@ -60,8 +62,9 @@ BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "updated_by", "delete
 
 
 def clean(text: str) -> str:
-    """``text`` without terminal control characters or bidi overrides (it came from data)."""
-    return _CONTROL.sub("", text)
+    """``text`` on one line, without terminal escapes, control characters or bidi overrides
+    (it came from data, maybe a teammate's commit); ``app.text.safe`` adds markup escaping."""
+    return _BIDI.sub("", strip_control(text)).replace("\n", " ").replace("\t", " ")
 
 
 @dataclass(frozen=True)
@@ -193,11 +196,13 @@ def describe(conn: sqlite3.Connection, changes: list[RowChange]) -> list[str]:
     caller, who reports them as "N conflicts to resolve".
     """
     groups: dict[tuple[str, str, str], list[RowChange]] = defaultdict(list)
+    new_conflicts = []
     for change in changes:
         if change.table == "conflict" and change.kind == "added":
+            new_conflicts.append(change.row_id)
             continue
         groups[(change.by or "someone", change.table, change.kind)].append(change)
-    lines = []
+    lines = _describe_conflicts(conn, new_conflicts)
     for (by, table, kind), members in sorted(groups.items()):
         who = clean(by)
         verb = "resolved" if table == "conflict" else kind
@@ -223,4 +228,27 @@ def describe(conn: sqlite3.Connection, changes: list[RowChange]) -> list[str]:
                 )
             else:
                 lines.append(f"{who} {kind} {one} {label}")
+    return lines
+
+
+def _describe_conflicts(conn: sqlite3.Connection, ids: list[str]) -> list[str]:
+    """ "alice and bob both changed the status of vendor Acme", or a count when many."""
+    if len(ids) > GROUP_LIMIT:
+        return [f"{len(ids)} new conflicts"]
+    lines = []
+    for conflict_id in sorted(ids):
+        row = conn.execute(
+            "SELECT table_name, row_id, field, ours_by, theirs_by FROM main.conflict WHERE id = ?",
+            (conflict_id,),
+        ).fetchone()
+        if row is None:
+            continue
+        table, row_id, column, ours_by, theirs_by = row
+        label = _labels(conn, table, [row_id]).get(row_id, row_id[:8]) if table in LABELS else ""
+        one = PLURALS.get(table, (str(table).replace("_", " "), ""))[0]
+        people = " and ".join(sorted({clean(ours_by or "someone"), clean(theirs_by or "someone")}))
+        what = "deleted and edited" if column == "deleted_at" else "changed"
+        thing = f"{one} {clean(label)}".strip()
+        detail = "" if column == "deleted_at" else f"the {clean(column).replace('_', ' ')} of "
+        lines.append(f"conflict: {people} both {what} {detail}{thing}")
     return lines

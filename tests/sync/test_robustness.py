@@ -1,0 +1,295 @@
+"""Syncs killed at each step, push races, other processes writing meanwhile, secrets, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models import ProbeConfig, Vendor
+from tests.sync.conftest import Team
+
+KILL_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from app.sync.service import sync
+
+step = sys.argv[2]
+
+def progress(message):
+    if message.startswith(step):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+sync(Path(sys.argv[1]), progress)
+"""
+
+WRITER_SCRIPT = """
+import sys, time
+from pathlib import Path
+from app.db import Database
+from models import Vendor
+
+db = Database.open(Path(sys.argv[1]))
+go = Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.01)
+with db.write() as session:
+    session.add(Vendor(slug="late", name="Late", updated_by="writer@example.com"))
+print("written", flush=True)
+"""
+
+
+def _head_db_has(clone, sql: str, tmp: Path) -> object:
+    """Query the database as committed at HEAD."""
+    blob = tmp / "head.db"
+    blob.write_bytes(
+        subprocess.run(
+            ["git", "show", "HEAD:knowledge.db"],
+            cwd=clone.folder,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    )
+    conn = sqlite3.connect(blob)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+STEPS = (
+    "Checking the repository",
+    "Fetching from",
+    "Committing local changes",
+    "Waiting for the knowledge base lock",
+    "Merging",
+    "Replacing the knowledge base file",
+    "Recording the result in git",
+    "Pushing to",
+)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_sync_killed_at_any_step_loses_nothing_and_the_next_one_completes(
+    team: Team, step: str
+) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    bob.edit(Vendor, acme, status="pilot")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(bob.db_path), step],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+    # Bob's edit is still in his file (whether or not it reached a commit).
+    assert bob.value("SELECT status FROM vendor WHERE id = ?", acme) == "pilot"
+    bob.sync()
+    alice.sync()
+    team.assert_identical()
+    assert alice.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+    leftovers = [p.name for p in bob.folder.iterdir() if p.name.endswith(".vendortui-tmp")]
+    assert leftovers == []
+
+
+def test_a_push_race_is_retried_without_force(team3: Team) -> None:
+    alice, bob, carol = team3.clones
+    acme = alice.add_vendor("acme")
+    team3.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    bob.edit(Vendor, acme, status="pilot")
+    remote_before = bob.git("ls-remote", "origin", "main").split()[0]
+    raced = []
+
+    def progress(message: str) -> None:
+        if message.startswith("Pushing") and not raced:
+            raced.append(alice.sync())  # Alice pushes first, while Bob is about to
+
+    report = bob.sync(progress)
+    assert raced and raced[0].pushed
+    assert report.pushed
+    remote_after = bob.git("ls-remote", "origin", "main").split()[0]
+    alice_head = alice.git("rev-parse", "HEAD").strip()
+    for ancestor in (remote_before, alice_head):  # nothing rewritten, nothing dropped
+        bob.git("merge-base", "--is-ancestor", ancestor, remote_after)
+    carol.sync()
+    assert carol.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+
+
+def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_path: Path) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    bob.edit(Vendor, acme, status="pilot")
+    go = tmp_path / "go"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path), str(go)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+
+        def progress(message: str) -> None:
+            if message.startswith("Replacing"):
+                go.touch()  # the writer opens the old file and waits for our lock
+                time.sleep(0.5)
+
+        bob.sync(progress)
+        assert writer.wait(timeout=30) == 0, writer.stderr.read()
+    finally:
+        writer.kill()
+    assert bob.value("SELECT count(*) FROM vendor WHERE slug = 'late'") == 1
+    assert bob.status().strip() == "M knowledge.db"  # still pending, not lost
+    bob.sync()
+    alice.sync()
+    team.assert_identical()
+    assert alice.value("SELECT count(*) FROM vendor WHERE slug = 'late'") == 1
+
+
+@pytest.mark.parametrize("local_commit", [True, False])
+def test_an_edit_landing_after_the_local_commit_is_part_of_the_merge(
+    team: Team, tmp_path: Path, local_commit: bool
+) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    if local_commit:
+        bob.edit(Vendor, acme, status="pilot")
+
+    def progress(message: str) -> None:
+        if message.startswith("Waiting for the knowledge base lock"):
+            bob.add_vendor("during")
+
+    report = bob.sync(progress)
+    assert report.action == "merged" and report.pushed
+    assert bob.status() == ""
+    assert _head_db_has(bob, "SELECT count(*) FROM vendor WHERE slug = 'during'", tmp_path) == 1
+    alice.sync()
+    team.assert_identical()
+
+
+def test_offline_sync_commits_locally_and_says_so(team: Team) -> None:
+    alice, _bob = team.clones
+    alice.add_vendor("acme")
+    alice.git("remote", "set-url", "origin", str(team.root / "gone.git"))
+    report = alice.sync()
+    assert report.action == "offline" and not report.pushed
+    assert report.committed == "1 vendor"
+    assert "committed locally" in report.problem
+    assert alice.status() == ""
+
+
+SECRET = "tok3n-Sup3rSecret-9876"
+
+
+def test_secrets_never_reach_the_database_dump_messages_or_state(team: Team) -> None:
+    alice, _bob = team.clones
+    acme = alice.add_vendor("acme")
+    alice.add(
+        ProbeConfig,
+        vendor_id=acme,
+        name="okta",
+        kind="client_credentials",
+        client_id="cli",
+        secret_ref="vendortui/okta/cli",
+    )
+    alice.git("remote", "set-url", "origin", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
+    report = alice.sync()
+    assert report.problem
+    from app.errors import KbError
+    from app.sync.service import init
+
+    with pytest.raises(KbError) as refused:
+        init(team.root / "other", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
+    texts = {
+        "report": "\n".join(report.lines()),
+        "refusal": str(refused.value),
+        "dump": alice.dump(),
+        "log": alice.git("log", "--format=%B"),
+        "state": "".join(p.read_text() for p in (alice.folder / ".git/vendortui").glob("*.json")),
+    }
+    for where, text in texts.items():
+        assert SECRET not in text, where
+    assert SECRET.encode() not in alice.db_path.read_bytes()
+    assert "Could not reach origin" in texts["report"]
+
+
+def test_redact_hides_credentials_in_urls() -> None:
+    from app.sync.repo import redact
+
+    assert redact(f"fatal: https://bob:{SECRET}@example.com/x.git denied") == (
+        "fatal: https://***@example.com/x.git denied"
+    )
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.sync", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ},
+        check=False,
+    )
+
+
+def test_command_line(team: Team) -> None:
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme", "Acme")
+    team.converge()
+    alice.edit(Vendor, acme, description="from alice")
+    bob.edit(Vendor, acme, description="from bob")
+    alice.sync()
+    done = _cli("sync", "--db", str(bob.db_path), "-q", cwd=bob.folder)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Came in:\n  conflict: alice@example.com and bob@example.com both changed the "
+        "description of vendor Acme\n" in done.stdout
+    )
+    assert "1 conflict to resolve (1 new)" in done.stdout
+    listed = _cli("conflicts", "--json", "--db", str(bob.db_path), cwd=bob.folder)
+    [item] = json.loads(listed.stdout)
+    assert {item["mine"], item["theirs"]} == {"from alice", "from bob"}
+    wrong = _cli("conflicts", "resolve", "zzzz", "--mine", "--db", str(bob.db_path), cwd=bob.folder)
+    assert wrong.returncode == 2
+    assert (
+        wrong.stderr
+        == "vendortui: No open conflict has id zzzz; list them with vendortui conflicts.\n"
+    )
+    done = _cli(
+        "conflicts",
+        "resolve",
+        item["id"][:8],
+        "--value",
+        "agreed",
+        "--db",
+        str(bob.db_path),
+        cwd=bob.folder,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _cli("conflicts", "--db", str(bob.db_path), cwd=bob.folder).stdout == (
+        "No open conflicts.\n"
+    )
+    dumped = _cli("dump", str(bob.db_path), cwd=bob.folder)
+    assert 'description: "agreed"' in dumped.stdout
+    not_db = _cli("dump", str(bob.folder / ".gitignore"), cwd=bob.folder)
+    assert not_db.returncode == 2 and "Traceback" not in not_db.stderr
