@@ -28,6 +28,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
@@ -79,12 +80,13 @@ def is_loopback_host(host: str) -> bool:
 def is_secure_url(url: str, allow_insecure_loopback: bool = False) -> bool:
     """https, or http to loopback when the (test-only) flag allows it."""
     try:
-        parsed = httpx2.URL(url)
-    except httpx2.InvalidURL:
+        parsed = urlsplit(url)
+        host = parsed.hostname or ""
+    except ValueError:
         return False
-    if parsed.scheme == "https" and parsed.host:
+    if parsed.scheme == "https" and host:
         return True
-    return allow_insecure_loopback and parsed.scheme == "http" and is_loopback_host(parsed.host)
+    return allow_insecure_loopback and parsed.scheme == "http" and is_loopback_host(host)
 
 
 @lru_cache(maxsize=32)

@@ -17,7 +17,7 @@ from app.probes.findings import ProbeReport, Recorder
 from app.probes.runner import run_probe
 from app.probes.spec import ProbeSpec
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 32
 
 SecretLookup = Callable[[ProbeSpec], str | None]
 Progress = Callable[[int, int, ProbeSpec, ProbeReport], object]
