@@ -247,3 +247,25 @@ def resolve(
             "already has it (a vendor slug must be unique); choose another with --value."
         ) from None
     return conflict
+
+
+class ConflictService:
+    """The conflicts of one knowledge base, for a screen: no database handle leaks out."""
+
+    def __init__(self, db: Database, *, me: str | None = None) -> None:
+        self.db = db
+        self.me = me
+
+    def list_open(self) -> list[ConflictView]:
+        """Open conflicts, sides oriented to the current user."""
+        return list_open(self.db, me=self.me)
+
+    def count_open(self) -> int:
+        """For a badge."""
+        return count_open(self.db)
+
+    def resolve(self, conflict_id: str, choice: str, value: str | None = None) -> ConflictView:
+        """Keep ``mine``, ``theirs``, or ``value`` (choice ``value``)."""
+        if choice not in ("mine", "theirs", "value"):
+            raise KbError(f"Unknown choice {choice!r}; use mine, theirs or value.")
+        return resolve(self.db, conflict_id, choice, value, me=self.me)  # type: ignore[arg-type]
