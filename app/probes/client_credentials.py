@@ -23,11 +23,14 @@ async def probe_client_credentials(
         rec.error("probe.config", "the probe has no client id", "Set the client id.")
         return
     if not secret:
+        from app.secrets import env_var
+
+        ref = spec.secret_ref or "(no keyring entry configured)"
         rec.error(
             "probe.no_secret",
-            f"no client secret is available (keyring entry {spec.secret_ref or 'not set'!r})",
-            "Store it with the probe's 'set secret' action, or set the VENDORTUI_SECRET_ "
-            "variable for this run.",
+            f"no client secret is available for keyring entry {ref!r}",
+            "Store it with `vendortui secret set VENDOR PROBE` (or from the TUI), or set "
+            f"{env_var(spec.secret_ref or 'REF')} for one run.",
         )
         return
     expected = parse_expected_claims(spec.expected_claims)

@@ -18,7 +18,7 @@ from joserfc.jwk import KeySet
 
 from app.probes.findings import Recorder
 from app.probes.keys import verify_jwt
-from app.probes.oidc import TENANT_PLACEHOLDER
+from app.probes.oidc import token_issuer
 
 LEEWAY_S = 120
 PHISHING_RESISTANT = frozenset({"hwk", "swk"})
@@ -42,8 +42,7 @@ def check_id_token(
     if verified is None:
         return None
     claims = verified.claims
-    if TENANT_PLACEHOLDER in issuer and isinstance(claims.get("tid"), str):
-        issuer = issuer.replace(TENANT_PLACEHOLDER, claims["tid"])
+    issuer = token_issuer(issuer, claims)
     token = CodeIDToken(
         claims,
         verified.header,  # type: ignore[arg-type]

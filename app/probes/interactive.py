@@ -56,7 +56,7 @@ def _needs_user(rec: Recorder, what: str) -> None:
     rec.error(
         "probe.needs_user",
         f"this probe needs a person ({what}) and no UI was attached",
-        "Run it from the TUI or `vendortui probe --interactive`.",
+        "Run it from the TUI, or with `vendortui probe --kind <kind>` in a terminal.",
     )
 
 

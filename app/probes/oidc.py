@@ -64,6 +64,15 @@ class Discovery:
         return self.endpoint("issuer")
 
 
+def token_issuer(published: str, claims: dict[str, Any]) -> str:
+    """The issuer a token must carry: the published one, with Entra's ``{tenantid}`` filled in
+    from the token's ``tid`` claim (multi-tenant discovery publishes only the template)."""
+    tid = claims.get("tid")
+    if TENANT_PLACEHOLDER in published and isinstance(tid, str):
+        return published.replace(TENANT_PLACEHOLDER, tid)
+    return published
+
+
 def record_http_error(rec: Recorder, exc: ProbeHttpError) -> None:
     """A transport/HTTP failure as a finding."""
     rec.add(exc.check_id, exc.severity, exc.message, exc.hint)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+import traceback
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from app.probes.client_credentials import probe_client_credentials
@@ -48,10 +50,12 @@ async def run_probe(
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a bug must become a finding, never crash a sweep
-        rec.error(
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        rec.error(  # type and place only: an exception's text could quote a secret
             "probe.internal_error",
-            f"the probe stopped on an unexpected {type(exc).__name__}",
-            "This is a vendortui bug; please report it with the vendor's name.",
+            f"the probe stopped on an unexpected {type(exc).__name__} "
+            f"({Path(where.filename).name}:{where.lineno})",
+            "This is a vendortui bug; please report it with this line.",
         )
     return rec.report(started_at, started)
 

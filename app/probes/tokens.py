@@ -11,7 +11,7 @@ from app.probes.findings import Recorder
 from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
 from app.probes.idtoken import check_expected_claims
 from app.probes.keys import is_jwt, verify_jwt
-from app.probes.oidc import Discovery, record_http_error
+from app.probes.oidc import Discovery, record_http_error, token_issuer
 from app.probes.spec import ProbeSpec
 
 MAX_SENSIBLE_LIFETIME_S = 24 * 3600
@@ -101,7 +101,7 @@ def check_access_token(
     if verified is None:
         return
     claims = verified.claims
-    if "iss" in claims and claims["iss"] != discovery.issuer:
+    if "iss" in claims and claims["iss"] != token_issuer(discovery.issuer, claims):
         rec.error(
             f"{prefix}.issuer",
             f"the access token's iss {str(claims['iss'])[:80]!r} is not the provider's issuer",

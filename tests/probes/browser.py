@@ -41,9 +41,12 @@ class _FormParser(HTMLParser):
 
 
 async def sign_in(
-    url: str, *, login: str = "alice", verify: ssl.SSLContext | bool = True
+    url: str, *, login: str = "alice", verify: ssl.SSLContext | bool = True, deny: bool = False
 ) -> httpx2.Response:
-    """Walk from ``url`` through every page until one has no form; return that last page."""
+    """Walk from ``url`` through every page until one has no form; return that last page.
+
+    ``deny`` answers the device-flow confirmation with "abort" instead of "confirm".
+    """
     async with httpx2.AsyncClient(verify=verify, follow_redirects=False, timeout=10) as browser:
         response = await browser.get(url)
         for _ in range(MAX_STEPS):
@@ -58,6 +61,9 @@ async def sign_in(
             if "login" in fields:
                 fields.update(login=login, password="any password")
             target = response.url.join(parser.action)
+            if deny and "confirm" in fields:
+                del fields["confirm"]
+                return await browser.post(target, data={**fields, "abort": "yes"})
             if parser.method == "post":
                 response = await browser.post(target, data=fields)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -16,8 +17,8 @@ import pytest
 from app.probes import ProbeHooks
 from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.browser import sign_in
-from tests.probes.helpers import assert_verdict, make_spec, serve_provider, sign, timed_probe
-from tests.probes.servers import LoopbackServer, Request, respond
+from tests.probes.helpers import assert_verdict, ids, make_spec, serve_provider, sign, timed_probe
+from tests.probes.servers import LoopbackServer, Request, json_handler, respond
 
 Serve = Callable[..., LoopbackServer]
 CLIENT_ID = "native"
@@ -28,6 +29,10 @@ BUDGET_S = 5.0
 def _at_hash(token: str) -> str:
     digest = hashlib.sha256(token.encode()).digest()[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _token_body() -> dict[str, Any]:
+    return {"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 300}
 
 
 class FakeProvider:
@@ -70,12 +75,7 @@ class FakeProvider:
     async def _token(self, req: Request, writer: asyncio.StreamWriter) -> None:
         form = req.form()
         assert form["code_verifier"] and form["grant_type"] == "authorization_code"
-        body = {
-            "access_token": ACCESS_TOKEN,
-            "token_type": "Bearer",
-            "expires_in": 300,
-            "id_token": self.make_id_token(form),
-        }
+        body = {**_token_body(), "id_token": self.make_id_token(form)}
         await respond(writer, 200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
 
@@ -201,3 +201,75 @@ async def test_state_mismatch(fake: FakeProvider) -> None:
     fake.server.routes["/authorize"] = forged_state
     report, elapsed = await _run(fake)
     assert_verdict(report, elapsed, ProbeOutcome.FAIL, "authcode.state", BUDGET_S)
+
+
+async def test_entra_multi_tenant_tokens_carry_the_tenant_issuer(fake: FakeProvider) -> None:
+    """Discovery publishes ``{tenantid}``; the token's iss is that template filled with its tid."""
+    base = fake.issuer
+    serve_provider(fake.server, issuer=base + "/{tenantid}/v2.0")
+    tenant_issuer = base + "/tenant-1/v2.0"
+    fake.make_id_token = lambda _p: sign(fake.claims(iss=tenant_issuer, tid="tenant-1"))
+    spec = make_spec(
+        ProbeKind.AUTH_CODE,
+        base + "/common/v2.0",
+        metadata_url=base + "/.well-known/openid-configuration",
+        client_id=CLIENT_ID,
+        interactive_timeout_s=BUDGET_S,
+    )
+    report, elapsed = await timed_probe(spec, hooks=ProbeHooks(open_browser=sign_in))
+    assert_verdict(report, elapsed, ProbeOutcome.WARN, "oidc.issuer_template", BUDGET_S)
+    assert "idtoken.amr_phishing_resistant" in ids(report)
+    fake.make_id_token = lambda _p: sign(fake.claims(iss=tenant_issuer, tid="tenant-2"))
+    report, elapsed = await timed_probe(spec, hooks=ProbeHooks(open_browser=sign_in))
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "idtoken.iss", BUDGET_S)
+
+
+async def test_a_crashing_ui_hook_becomes_an_internal_error(fake: FakeProvider) -> None:
+    secret = "hook-secret-" + "z" * 20
+
+    def broken_browser(url: str) -> None:
+        raise RuntimeError(f"cannot open {url} with {secret}")
+
+    spec = make_spec(ProbeKind.AUTH_CODE, fake.issuer, client_id=CLIENT_ID)
+    report, elapsed = await timed_probe(
+        spec, secret=secret, hooks=ProbeHooks(open_browser=broken_browser)
+    )
+    assert_verdict(report, elapsed, ProbeOutcome.ERROR, "probe.internal_error")
+    message = report.findings[-1].message
+    assert "RuntimeError" in message and "test_hostile_idtokens.py:" in message
+    assert secret not in repr(report)
+
+
+async def test_device_polling_waits_the_interval(fake: FakeProvider) -> None:
+    serve_provider(fake.server, device_authorization_endpoint=fake.issuer + "/device")
+    grant = {
+        "device_code": "device-code-value",
+        "user_code": "ABCD-EFGH",
+        "verification_uri": fake.issuer + "/verify",
+        "interval": 1,
+        "expires_in": 30,
+    }
+    fake.server.routes["/device"] = json_handler(grant)
+    polls: list[float] = []
+
+    async def token(req: Request, writer: asyncio.StreamWriter) -> None:
+        polls.append(time.monotonic())
+        assert req.form()["device_code"] == "device-code-value"
+        if len(polls) < 3:
+            body, status = {"error": "authorization_pending"}, 400
+        else:
+            id_token = sign(fake.claims(nonce=None, at_hash=None))
+            body, status = {**_token_body(), "id_token": id_token}, 200
+        await respond(
+            writer, status, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+
+    fake.server.routes["/token"] = token
+    shown: list[tuple[str, str]] = []
+    spec = make_spec(ProbeKind.DEVICE_CODE, fake.issuer, client_id=CLIENT_ID)
+    hooks = ProbeHooks(on_user_code=lambda code, uri: shown.append((code, uri)))
+    report, elapsed = await timed_probe(spec, hooks=hooks)
+    assert_verdict(report, elapsed, ProbeOutcome.PASS, "idtoken.amr_phishing_resistant", BUDGET_S)
+    assert shown == [("ABCD-EFGH", fake.issuer + "/verify")]
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert len(polls) == 3 and all(gap >= 0.95 for gap in gaps), gaps

@@ -32,7 +32,7 @@ def _spec(op: OpenIdProvider, kind: ProbeKind, **kwargs):
     )
 
 
-def browser_hooks(op: OpenIdProvider, login: str) -> ProbeHooks:
+def browser_hooks(op: OpenIdProvider, login: str, deny: bool = False) -> ProbeHooks:
     """Hooks that sign in like a person would, through oidc-provider's devInteractions."""
 
     async def open_browser(url: str) -> None:
@@ -40,9 +40,9 @@ def browser_hooks(op: OpenIdProvider, login: str) -> ProbeHooks:
 
     async def on_user_code(user_code: str, verification_uri: str) -> None:
         page = await sign_in(
-            f"{verification_uri}?user_code={user_code}", login=login, verify=_verify(op)
+            f"{verification_uri}?user_code={user_code}", login=login, verify=_verify(op), deny=deny
         )
-        assert "Sign-in Success" in page.text
+        assert ("was interrupted" if deny else "Sign-in Success") in page.text
 
     return ProbeHooks(on_user_code=on_user_code, open_browser=open_browser)
 
@@ -94,3 +94,9 @@ async def test_without_ui_hooks_the_probe_says_it_needs_a_person(
 ) -> None:
     report, elapsed = await timed_probe(_spec(op_http, kind))
     assert_verdict(report, elapsed, ProbeOutcome.ERROR, "probe.needs_user")
+
+
+async def test_device_sign_in_denied_by_the_person(op_http: OpenIdProvider) -> None:
+    spec = _spec(op_http, ProbeKind.DEVICE_CODE)
+    report, elapsed = await timed_probe(spec, hooks=browser_hooks(op_http, "hwk-bob", deny=True))
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "device.denied", INTERACTIVE_BUDGET_S)
