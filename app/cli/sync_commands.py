@@ -152,12 +152,15 @@ def _configure_dump(parser: argparse.ArgumentParser) -> None:
 @command("dump", "print a knowledge base as stable text (git's diff driver)", _configure_dump)
 def dump_command(args: argparse.Namespace) -> int:
     """``vendortui dump DB``: the textconv driver; reads only."""
-    from app.sync.dump import dump_lines
+    from app.sync.dump import dump_chunks
 
-    out = sys.stdout
-    for line in dump_lines(Path(args.database)):
-        out.write(line)
-        out.write("\n")
+    batch: list[str] = []
+    for chunk in dump_chunks(Path(args.database)):
+        batch.append(chunk)
+        if len(batch) >= 2000:
+            sys.stdout.write("\n".join(batch) + "\n")
+            batch.clear()
+    sys.stdout.write("\n".join(batch) + "\n")
     return 0
 
 

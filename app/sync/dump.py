@@ -20,35 +20,56 @@ from app.errors import KbError
 BLOCK_OVER = 100
 """Single-line strings longer than this are written as a block too, for readable diffs."""
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+"""Anything that needs more than plain double quotes; rows without any take the fast path."""
 
 
 def _escape_line(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _value_lines(name: str, value: object) -> Iterator[str]:
+def _value(name: str, value: object) -> str:
+    """One field as text (one line, or a header line and an indented block)."""
     if value is None:
-        yield f"{name}: null"
-    elif isinstance(value, str):
+        return f"{name}: null"
+    if isinstance(value, str):
         if "\n" in value or "\r" in value or len(value) > BLOCK_OVER:
-            yield f"{name}: |"
-            for line in value.replace("\r\n", "\n").split("\n"):
-                yield "    " + _escape_line(line).replace("\r", "\\r")
-        else:
-            yield f"{name}: {_escape_line(json.dumps(value, ensure_ascii=False))}"
-    elif isinstance(value, bytes):
-        yield f"{name}: <{len(value)} bytes>"
+            lines = value.replace("\r\n", "\n").split("\n")
+            block = "\n".join("    " + _escape_line(line).replace("\r", "\\r") for line in lines)
+            return f"{name}: |\n{block}"
+        return f"{name}: {_escape_line(json.dumps(value, ensure_ascii=False))}"
+    if isinstance(value, bytes):
+        return f"{name}: <{len(value)} bytes>"
+    return f"{name}: {value}"
+
+
+def _row_text(table: str, names: list[str], key: int | None, row: tuple[object, ...]) -> str:
+    """A row's block. Rows whose strings are short and plain (most) skip per-field checks."""
+    head = f"\n[{table} {row[key]}]" if key is not None else f"\n[{table}]"
+    strings = [v for v in row if isinstance(v, str)]
+    plain = not _SPECIAL.search("".join(strings)) and all(
+        len(v) <= BLOCK_OVER for v in strings
+    )
+    if plain:
+        parts = [
+            f"{n}: null" if v is None else f'{n}: "{v}"' if isinstance(v, str) else f"{n}: {v}"
+            for n, v in zip(names, row, strict=True)
+        ]
     else:
-        yield f"{name}: {value}"
+        parts = [_value(n, v) for n, v in zip(names, row, strict=True)]
+    if key is not None:
+        del parts[key]
+    return head + "\n" + "\n".join(parts)
 
 
-def dump_lines(path: Path) -> Iterator[str]:
-    """The text form of the database at ``path``, line by line."""
+def dump_chunks(path: Path) -> Iterator[str]:
+    """The text form of the database at ``path``, one row (or header) per chunk, each
+    ending without a newline; join them with newlines."""
     if path.stat().st_size == 0:
         yield "# empty file"
         return
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         tables = [
             row[0]
             for row in conn.execute(
@@ -56,29 +77,25 @@ def dump_lines(path: Path) -> Iterator[str]:
                 "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name"
             )
         ]
-    except sqlite3.DatabaseError as exc:
-        raise KbError(f"{path} is not a readable SQLite database ({exc}).") from None
-    try:
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            revision = None
         yield f"# vendortui knowledge base, schema {revision[0] if revision else 'unknown'}"
         for table in tables:
-            cursor = conn.execute(f'SELECT * FROM "{table}"')
+            cursor = conn.execute(f'SELECT * FROM "{table}" LIMIT 0')
             names = [d[0] for d in cursor.description]
-            cursor.close()
-            order = "id" if "id" in names else "rowid"
-            yield ""
-            yield f"## {table}"
             key = names.index("id") if "id" in names else None
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY "{order}"'):
-                yield ""
-                yield f"[{table} {row[key] if key is not None else ''}]".replace(" ]", "]")
-                for name, value in zip(names, row, strict=True):
-                    if name != "id":
-                        yield from _value_lines(name, value)
+            order = '"id"' if key is not None else "rowid"
+            yield f"\n## {table}"
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
+                yield _row_text(table, names, key, row)
+    except sqlite3.DatabaseError as exc:
+        raise KbError(f"{path} is not a readable SQLite database ({exc}).") from None
     finally:
         conn.close()
 
 
 def dump(path: Path) -> str:
-    """The whole text form as one string (tests and small files)."""
-    return "\n".join(dump_lines(path)) + "\n"
+    """The whole text form as one string."""
+    return "\n".join(dump_chunks(path)) + "\n"
