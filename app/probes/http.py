@@ -60,11 +60,10 @@ class ProbeHttpError(Exception):
 class TokenEndpointError(Exception):
     """The token (or device) endpoint answered with an OAuth error object."""
 
-    def __init__(self, error: str, description: str, status: int | None = None) -> None:
+    def __init__(self, error: str, description: str) -> None:
         super().__init__(error)
         self.error = error
         self.description = description
-        self.status = status
 
 
 def is_loopback_host(host: str) -> bool:
@@ -198,7 +197,8 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _root_cause(exc: BaseException) -> list[BaseException]:
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (TLS and DNS errors sit deep inside)."""
     chain: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in chain:
@@ -221,7 +221,7 @@ def classify(
             "Check your connection; if it works, the server is hanging or very slow.",
             Severity.WARNING,
         )
-    for cause in _root_cause(exc):
+    for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
             reason = cause.verify_message or str(cause)
             return ProbeHttpError(
@@ -328,14 +328,13 @@ class ProbeClient:
         ca_file: str = "",
         client_id: str = "",
         client_secret: str | None = None,
-        auth_method: str = "client_secret_basic",
     ) -> None:
         self.timeout_s = timeout_s
-        self.allow_insecure_loopback = allow_insecure_loopback
+        # Probes switch to client_secret_post after discovery when that is all a provider takes.
         self.oauth = AsyncOAuth2Client(
             client_id=client_id or None,
             client_secret=client_secret,
-            token_endpoint_auth_method=auth_method if client_secret else "none",
+            token_endpoint_auth_method="client_secret_basic" if client_secret else "none",
             transport=GuardedTransport(max_bytes, allow_insecure_loopback, ca_file),
             timeout=httpx2.Timeout(timeout_s),
             follow_redirects=False,
@@ -420,9 +419,7 @@ class ProbeClient:
         )
         body = parse_json_object(response, what) if response.content else {}
         if "error" in body:
-            raise TokenEndpointError(
-                str(body["error"]), str(body.get("error_description", "")), response.status_code
-            )
+            raise TokenEndpointError(str(body["error"]), str(body.get("error_description", "")))
         if not response.is_success:
             raise status_error(response, what)
         return body

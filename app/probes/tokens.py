@@ -9,13 +9,12 @@ import httpx2
 
 from app.probes.findings import Recorder
 from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
-from app.probes.idtoken import check_expected_claims
+from app.probes.idtoken import LEEWAY_S, check_expected_claims
 from app.probes.keys import is_jwt, verify_jwt
 from app.probes.oidc import Discovery, record_http_error, token_issuer
 from app.probes.spec import ProbeSpec
 
 MAX_SENSIBLE_LIFETIME_S = 24 * 3600
-LEEWAY_S = 120
 # Entra's v2 endpoint rejects the RFC 8707 "resource" parameter; there the audience travels
 # in the scope ("<audience>/.default") and is only checked on the token.
 NO_AUDIENCE_PARAM_HOSTS = frozenset({"login.microsoftonline.com"})
