@@ -27,6 +27,7 @@ def test_rows_sorted_fields_one_per_line_blocks_and_escapes(tmp_path: Path) -> N
     with db.write() as session:
         session.add(Vendor(id="b-id", slug="b", name="Bee \x1b]0;title\x07\u202e"))
         session.add(Vendor(id="a-id", slug="a", name='Ay "quoted"'))
+        session.flush()  # no ORM relationship orders the runbook after its vendor
         session.add(Runbook(id="r-id", vendor_id="a-id", body="# Steps\n\n1. call\r\n2. wait"))
     db.close()
     text = dump(tmp_path / "kb.db")
