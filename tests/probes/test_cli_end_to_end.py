@@ -1,0 +1,170 @@
+"""``vendortui probe`` / ``probe add`` / ``secret`` as a user runs them, against the real OP.
+
+Real processes, a real knowledge-base file, the real oidc-provider over https with a trustme CA,
+and the real Secret Service when CI provides one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import SecretService
+
+from app.kb import KnowledgeBase
+from app.secrets import env_var
+from tests.probes.conftest import OpenIdProvider
+
+
+def run(db: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from app.cli import main; sys.exit(main())",
+            *args,
+            "--db",
+            str(db),
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "kb.db"
+    kb = KnowledgeBase.open(path)
+    kb.add_vendor("Okta", status="production")
+    kb.db.close()
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_discovery_probe_passes_and_is_stored(db: Path, op_https: OpenIdProvider) -> None:
+    added = run(
+        db,
+        "probe",
+        "add",
+        "okta",
+        "--kind",
+        "oidc_discovery",
+        "--name",
+        "discovery",
+        "--issuer",
+        op_https.issuer,
+        "--ca-file",
+        op_https.ca_file,
+    )
+    assert added.returncode == 0, added.stderr
+    result = run(db, "probe", "okta", "--json")
+    assert result.returncode == 0, result.stderr
+    [item] = json.loads(result.stdout)
+    assert (item["vendor"], item["probe"], item["outcome"]) == ("Okta", "discovery", "pass")
+    listed = run(db, "probe", "list", "--json")
+    assert json.loads(listed.stdout)[0]["outcome"] == "pass"
+
+
+def test_offline_is_unreachable_and_exits_zero(db: Path) -> None:
+    issuer = f"https://127.0.0.1:{_free_port()}"
+    run(db, "probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", issuer)
+    result = run(db, "probe", "--all")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("UNREACHABLE")
+
+
+def test_broken_sso_exits_one_and_warnings_only_when_asked(
+    db: Path, op_https: OpenIdProvider
+) -> None:
+    run(
+        db,
+        "probe",
+        "add",
+        "okta",
+        "--kind",
+        "oidc_discovery",
+        "--issuer",
+        op_https.issuer + "/",
+        "--ca-file",
+        op_https.ca_file,
+    )
+    result = run(db, "probe", "okta")
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL") and "issuer" in result.stdout
+
+
+def test_usage_errors_exit_two(db: Path) -> None:
+    assert run(db, "probe").returncode == 2
+    nothing = run(db, "probe", "okta")
+    assert nothing.returncode == 2 and "No probes to run" in nothing.stderr
+    bad = run(db, "probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", "ftp://x")
+    assert bad.returncode == 2 and "issuer" in bad.stderr
+
+
+def _cc_probe(db: Path, op: OpenIdProvider) -> None:
+    added = run(
+        db,
+        "probe",
+        "add",
+        "okta",
+        "--kind",
+        "client_credentials",
+        "--name",
+        "machine",
+        "--issuer",
+        op.issuer,
+        "--client-id",
+        "machine",
+        "--audience",
+        "https://api.test",
+        "--api-url",
+        op.issuer + "/api/ping",
+        "--ca-file",
+        op.ca_file,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "vendortui secret set okta 'machine'" in added.stdout
+
+
+def test_client_credentials_with_the_secret_from_the_environment(
+    db: Path, op_https: OpenIdProvider
+) -> None:
+    _cc_probe(db, op_https)
+    missing = run(db, "probe", "okta", env={"DBUS_SESSION_BUS_ADDRESS": "disabled:"})
+    assert missing.returncode == 0 and missing.stdout.startswith("ERROR")
+    assert "for this run only" in missing.stdout, "says how to get a keyring or use the env var"
+    ok = run(db, "probe", "okta", env={env_var("okta/machine"): op_https.machine_secret})
+    assert ok.returncode == 0 and ok.stdout.startswith("PASS"), ok.stdout + ok.stderr
+    assert op_https.machine_secret.encode() not in db.read_bytes()
+
+
+@pytest.mark.skipif(
+    not isinstance(keyring.get_keyring(), SecretService.Keyring),
+    reason="needs a running Secret Service (CI starts gnome-keyring under dbus-run-session)",
+)
+def test_client_credentials_with_the_real_keyring(db: Path, op_https: OpenIdProvider) -> None:
+    _cc_probe(db, op_https)
+    stored = run(db, "secret", "set", "okta", "machine", stdin=op_https.machine_secret + "\n")
+    assert stored.returncode == 0, stored.stderr
+    assert op_https.machine_secret not in stored.stdout + stored.stderr
+    assert run(db, "secret", "check", "okta", "machine").returncode == 0
+    ok = run(db, "probe", "okta")
+    assert ok.returncode == 0 and ok.stdout.startswith("PASS"), ok.stdout + ok.stderr
+    assert op_https.machine_secret not in ok.stdout + ok.stderr
+    assert op_https.machine_secret.encode() not in db.read_bytes()
+    assert run(db, "secret", "delete", "okta", "machine").returncode == 0
+    assert run(db, "secret", "check", "okta", "machine").returncode == 1
