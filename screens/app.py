@@ -22,6 +22,7 @@ from textual.screen import Screen
 from app.errors import KbError
 from app.kb import KnowledgeBase
 from app.queries import VendorRow
+from app.text import safe
 from models.ids import utcnow
 from screens.confirm import ConfirmScreen
 from screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
@@ -147,12 +148,22 @@ class VendorTui(App[None]):
 
     # Navigation ---------------------------------------------------------------------------------
 
-    def open_vendor(self, vendor_id: str, name: str) -> None:
-        """Show one vendor (on top of home; a vendor already open is replaced)."""
+    def open_vendor(self, vendor_id: str) -> None:
+        """Show one vendor on top of home: read its card in a worker, then show the screen
+        already filled in (one paint, not an empty screen and then a full one)."""
+        kb = self.kb
+        self.background(lambda: kb.card(vendor_id), self._show_vendor)
+
+    def _show_vendor(self, card: VendorCard) -> None:
         from screens.vendor import VendorScreen
 
         self.go_home()
-        self.push_screen(VendorScreen(vendor_id, name))
+        if not self.is_screen_installed("vendor"):
+            self.install_screen(VendorScreen(), "vendor")
+        screen = self.get_screen("vendor")
+        assert isinstance(screen, VendorScreen)
+        screen.load(card)
+        self.push_screen(screen)
 
     def go_home(self) -> None:
         """Close every screen above home."""
@@ -172,6 +183,35 @@ class VendorTui(App[None]):
 
         self.push_screen(PeopleScreen())
 
+    def action_sync(self) -> None:
+        """``s``: commit, fetch, merge and push the knowledge base (``app.sync.service``)."""
+        self.run_worker(self._sync, thread=True, exclusive=True, group="sync")
+
+    def _sync(self) -> None:
+        from app.sync.service import sync
+
+        try:
+            report = sync(
+                self.kb.path,
+                progress=lambda step: self.call_from_thread(
+                    self._sync_step, f"Syncing: {safe(step)}"
+                ),
+            )
+        except KbError as error:
+            self.call_from_thread(self.report, error)
+            self.call_from_thread(self._sync_step, "")
+            return
+        self.call_from_thread(self._synced, report.headline())
+
+    def _sync_step(self, markup: str) -> None:
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.set_status(markup)
+
+    def _synced(self, headline: str) -> None:
+        self.notify(headline, title="Sync", markup=False)
+        self.changed()
+
     # Flows --------------------------------------------------------------------------------------
 
     def add_vendor(self) -> None:
@@ -182,7 +222,7 @@ class VendorTui(App[None]):
             if vendor is not None:
                 self.notify(f"Added {vendor.name}.", markup=False)
                 self.changed()
-                self.open_vendor(vendor.id, vendor.name)
+                self.open_vendor(vendor.id)
 
         defaults = {"status": "evaluating", "risk_tier": "medium", "sso_protocol": "none"}
         self.push_screen(

@@ -52,15 +52,21 @@ class HomeScreen(Screen[None]):
         Binding("d", "delete_vendor", "Delete"),
         Binding("p", "app.people", "People"),
         Binding("r", "reload", "Reload"),
+        Binding("s", "app.sync", "Sync"),
         Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[VendorRow] = []
+        self._matches: dict[str, list[VendorRow]] = {"": []}
+        """Recent filter results by query: typing narrows the longest cached prefix's result
+        (a row matching ``"dat"`` also matches ``"da"``), backspace finds its result here."""
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="title", classes="title-bar")
+        with Horizontal(classes="title-bar"):
+            yield Static(self._title(), id="title")
+            yield Static("", id="status")
         with Vertical(id="attention-box") as box:
             box.border_title = "Needs attention"
             yield AttentionList(id="attention")
@@ -72,8 +78,8 @@ class HomeScreen(Screen[None]):
 
     def _title(self) -> str:
         kb = self.app.kb
-        mode = "  [b]read-only[/b]" if kb.readonly else ""
-        return f"[b]vendortui[/b]  {safe(kb.path)}{mode}"
+        mode = " · [b]read-only[/b]" if kb.readonly else ""
+        return f"[b]vendortui[/b] · {safe(kb.path.name)}{mode}"
 
     def on_mount(self) -> None:
         # Read synchronously: the list is what the first frame is for, and stdlib sqlite3
@@ -109,6 +115,20 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.app.report, error)
             return
         self.app.call_from_thread(self._show_attention, items)
+        from app.sync.service import count_open_conflicts
+
+        conflicts = count_open_conflicts(self.app.kb.path)
+        self.app.call_from_thread(self._show_conflicts, conflicts)
+
+    def _show_conflicts(self, count: int) -> None:
+        """The sync conflicts badge. EXTENSION: when ``screens/conflicts.py`` lands, bind a key
+        here (e.g. ``c``) that pushes its Screen; until then the CLI resolves them."""
+        badge = f"[b]{count} sync conflict{'s' if count != 1 else ''}[/b]: vendortui conflicts"
+        self.set_status(badge if count else "")
+
+    def set_status(self, markup: str) -> None:
+        """The right end of the title bar: sync progress or the conflicts badge."""
+        self.query_one("#status", Static).update(markup)
 
     def _show_attention(self, items: list[AttentionItem]) -> None:
         box = self.query_one("#attention-box")
@@ -122,11 +142,19 @@ class HomeScreen(Screen[None]):
         vendors = self.query_one(VendorList)
         keep = vendors.current.id if vendors.current else None
         self.rows = rows
+        self._matches = {"": rows}
         self._apply_filter(keep)
 
+    def _filter(self, query: str) -> list[VendorRow]:
+        if query not in self._matches:
+            if len(self._matches) > 64:
+                self._matches = {"": self.rows}
+            base = max((q for q in self._matches if query.startswith(q)), key=len)
+            self._matches[query] = filter_rows(self._matches[base], query)
+        return self._matches[query]
+
     def _apply_filter(self, keep: str | None = None) -> None:
-        query = self.query_one(FilterInput).value
-        shown = filter_rows(self.rows, query)
+        shown = self._filter(self.query_one(FilterInput).value)
         self.query_one(VendorList).set_items(shown, (lambda row: row.id == keep) if keep else None)
         self.query_one("#count", Static).update(f"{len(shown)} of {len(self.rows)} vendors")
 
@@ -142,9 +170,9 @@ class HomeScreen(Screen[None]):
     def _open(self, event: VirtualList.Selected) -> None:
         item = event.item
         if isinstance(item, VendorRow):
-            self.app.open_vendor(item.id, item.name)
+            self.app.open_vendor(item.id)
         elif isinstance(item, AttentionItem):
-            self.app.open_vendor(item.vendor_id, item.vendor)
+            self.app.open_vendor(item.vendor_id)
 
     def action_filter(self) -> None:
         self.query_one(FilterInput).focus()

@@ -43,7 +43,7 @@ class VendorCommands(Provider):
         for row in self.tui.vendor_rows()[:MAX_HITS]:
             yield DiscoveryHit(
                 Content(strip_control(row.name)),
-                partial(self.tui.open_vendor, row.id, row.name),
+                partial(self.tui.open_vendor, row.id),
                 text=row.name,
                 help=_describe(row),
             )
@@ -68,7 +68,7 @@ class VendorCommands(Provider):
             yield Hit(
                 score,
                 display,
-                partial(self.tui.open_vendor, row.id, row.name),
+                partial(self.tui.open_vendor, row.id),
                 text=row.name,
                 help=_describe(row),
             )

@@ -94,6 +94,12 @@ class RunbookPane(Vertical):
         yield Static("", id="runbook-status")
         yield MarkdownLines(id="runbook-view")
 
+    def clear(self) -> None:
+        """Drop what is shown (the vendor screen is switching to another vendor)."""
+        self.runbook = None
+        self._rendered = None
+        self.query_one(MarkdownLines).set_lines([], 0)
+
     def show(self, runbook: Runbook | None, now: datetime) -> None:
         """Show ``runbook`` (``None``: the vendor has none yet); renders only if it changed."""
         self.runbook = runbook

@@ -148,18 +148,32 @@ class VendorScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, vendor_id: str, name: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.vendor_id = vendor_id
-        self.vendor_name = name
+        self.vendor_id = ""
+        self.vendor_name = ""
         self.card: VendorCard | None = None
 
+    def load(self, card: VendorCard) -> None:
+        """Show ``card``. The app keeps one vendor screen and reloads it: composing the screen
+        anew for every vendor costs more than the 100 ms an open may take."""
+        if card.vendor.id != self.vendor_id:
+            self.vendor_id = card.vendor.id
+            if self.is_mounted:
+                self._reset()
+        self.card = card
+        if self.is_mounted:
+            self.show_card(card)
+
+    def _reset(self) -> None:
+        """Forget the previous vendor: first tab, no extension panels, no rendered runbook."""
+        self.query_one(TabbedContent).active = "overview"
+        for tab in EXTENSIONS:
+            self.query_one(f"#slot-{tab}").remove_children()
+        self.query_one(RunbookPane).clear()
+
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text(strip_control(self.vendor_name), style="bold"),
-            id="vendor-title",
-            classes="title-bar",
-        )
+        yield Static(id="vendor-title", classes="title-bar")
         with TabbedContent(initial="overview", id="vendor-tabs"):
             with TabPane("1 Overview", id="overview"), Horizontal(id="overview-columns"):
                 with Vertical(classes="column"):
@@ -203,14 +217,21 @@ class VendorScreen(Screen[None]):
             "Data category", "PII", "Encrypted", "Description"
         )
         self.query_one("#events-table", KeyTable).add_columns("When", "Kind", "Title", "By")
-        self.refresh_data()
+        if self.card is not None:
+            self.show_card(self.card)
 
     # Data -------------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Re-read the card (after an edit here, elsewhere, or a sync)."""
+        """Re-read the card (after an edit here, elsewhere, or a sync), and the extension
+        panels that know how to refresh themselves."""
         kb, vendor_id = self.app.kb, self.vendor_id
         self.app.background(lambda: kb.card(vendor_id), self.show_card, failed=self._gone)
+        for tab in EXTENSIONS:
+            for panel in self.query_one(f"#slot-{tab}").children:
+                refresh = getattr(panel, "refresh_data", None)
+                if refresh is not None:
+                    refresh()
 
     def _gone(self) -> None:
         if self.app.screen is self:
@@ -325,7 +346,7 @@ class VendorScreen(Screen[None]):
         action()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = self._active_tab()
         self.refresh_bindings()
         targets = {
@@ -339,17 +360,32 @@ class VendorScreen(Screen[None]):
         if tab == "runbook" and self.card is not None:
             self.query_one(RunbookPane).show(self.card.runbook, self.app.now())
         if tab in EXTENSIONS:
-            slot = self.query_one(f"#slot-{tab}")
-            if not slot.children:
-                slot.mount(extension_panel(tab, self.vendor_id))
+            await self._show_extension(tab)
+
+    async def _show_extension(self, tab: str) -> None:
+        """Mount the extension panel on first visit, then focus it so its own keys work."""
+        slot = self.query_one(f"#slot-{tab}")
+        if not slot.children:
+            await slot.mount(extension_panel(tab, self.vendor_id))
+        panel = slot.children[0]
+        target = (
+            panel
+            if panel.focusable
+            else next((widget for widget in panel.query("*") if widget.focusable), None)
+        )
+        if target is not None:
+            target.focus()
+
+    def on_checklist_runs_panel_runs_changed(self) -> None:
+        """EXTENSION: a checklist walk may have added events (a rollback): re-read the card."""
+        self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
         if tabs is None:
             return True
-        if self._active_tab() not in tabs:
-            return False
-        return True if self.card is not None else None
+        # Only the active tab decides: the footer must not recompose when the card arrives.
+        return self._active_tab() in tabs
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -40,10 +40,10 @@ class Column(Generic[T]):
     value: Callable[[T], str]
     width: int = 0
     """Fixed width in cells; 0 means a share of what the fixed columns leave over."""
-    share: int = 1
-    """How many shares of the leftover width a flexible column takes."""
     style: Callable[[T], str] | None = None
     """An optional Rich style for the cell (for example red for ``overdue``)."""
+    share: int = 1
+    """How many shares of the leftover width a flexible column takes."""
 
 
 def fit(text: str, width: int) -> str:
