@@ -79,7 +79,8 @@ class MarkdownLines(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
-        return self.lines[index].crop_extend(0, width, self.rich_style)
+        # Rich leaves unstyled cells without a background: put the widget's under them.
+        return self.lines[index].apply_style(self.rich_style).crop_extend(0, width, self.rich_style)
 
 
 class RunbookPane(Vertical):

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from app.kb import KnowledgeBase
+from app.queries import filter_rows
 from screens.app import VendorTui
 from screens.confirm import ConfirmScreen
 from screens.forms import FormScreen
@@ -74,6 +75,12 @@ async def test_filter_as_you_type_then_enter_opens(tui: VendorTui) -> None:
         vendors = tui.screen.query_one(VendorList)
         assert [row.name for row in vendors.items] == ["LaunchDarkly"]
         assert "1 of 3 vendors" in screen_text(tui)
+        # Backspace and retyping reuse cached results; they must equal a fresh filter.
+        all_rows = tui.screen.rows
+        await pilot.press("backspace", "backspace")
+        assert vendors.items == filter_rows(all_rows, "l")
+        await pilot.press("space", "o")
+        assert vendors.items == filter_rows(all_rows, "l o")
         await pilot.press("escape")
         assert len(vendors.items) == 3
         await pilot.press("slash", *"okta", "enter")
@@ -228,6 +235,51 @@ async def test_add_and_delete_a_role(tui: VendorTui, tui_kb: KnowledgeBase) -> N
         await pilot.press("y")
         await settle(pilot)
         assert len(card(tui_kb).roles) == before - 1
+
+
+async def test_add_a_data_category(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("3", "a")
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-name", Input).value = "   "
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "must not be empty" in str(form.query_one("#error-name").render())
+        form.query_one("#field-name", Input).value = "Support tickets"
+        form.query_one("#field-pii_level", Select).value = "high"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        categories = {c.name: c.pii_level for c in card(tui_kb).data_categories}
+        assert categories["Support tickets"] == "high"
+        await pilot.press("1")
+        assert "Support tickets" in screen_text(tui)
+
+
+async def test_people_screen_edits_and_deletes(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert "Claire Dubois" in screen_text(tui)  # people are sorted by name: Claire first
+        await pilot.press("e")
+        form = tui.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-email", Input).value = "not-an-address"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "is not an e-mail address" in str(form.query_one("#error-email").render())
+        form.query_one("#field-email", Input).value = "claire@example.net"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        emails = {p.name: p.email for p in tui_kb.people()}
+        assert emails["Claire Dubois"] == "claire@example.net"
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert "Claire Dubois" not in {p.name for p in tui_kb.people()}
+        assert "Claire Dubois" not in screen_text(tui)
 
 
 async def test_builtin_runbook_editor(tui: VendorTui, tui_kb: KnowledgeBase) -> None:

@@ -1,0 +1,104 @@
+"""The $EDITOR round trip in a real pseudo-terminal: the app suspends, the editor runs with the
+terminal, the app resumes and saves. (Pilot's headless driver cannot suspend.)"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import stat
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+from app.kb import KnowledgeBase
+from tests.tui.conftest import build
+
+ROOT = Path(__file__).resolve().parents[2]
+LAUNCH = (
+    "import sys; from pathlib import Path; from app.kb import KnowledgeBase; "
+    "from screens.app import VendorTui; VendorTui(KnowledgeBase.open(Path(sys.argv[1]))).run()"
+)
+
+
+class Pty:
+    """The app on a 120x40 pty, with everything it wrote."""
+
+    def __init__(self, db: Path, env: dict[str, str]) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            os.chdir(ROOT)
+            os.execve(sys.executable, [sys.executable, "-c", LAUNCH, str(db)], env)
+        self.pid, self.fd, self.output = pid, fd, b""
+
+    def expect(self, text: str, timeout: float = 15) -> None:
+        """Wait until ``text`` has been written since the last ``send``."""
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} never appeared"
+            if select.select([self.fd], [], [], left)[0]:
+                self.output += os.read(self.fd, 1 << 16)
+
+    def send(self, keys: str) -> None:
+        self.output = b""
+        os.write(self.fd, keys.encode())
+
+    def close(self) -> None:
+        os.write(self.fd, b"\x11")  # ctrl+q
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+            if select.select([self.fd], [], [], 0.05)[0]:
+                try:
+                    os.read(self.fd, 1 << 16)
+                except OSError:
+                    break
+        else:
+            if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def test_edit_runbook_in_editor_suspends_and_resumes(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    kb = KnowledgeBase.open(db)
+    build(kb)
+    kb.db.close()
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        '#!/bin/sh\n[ -t 0 ] && [ -t 1 ] && echo tty > "$0.saw"\n'
+        'printf "\\nAdded in the editor.\\n" >> "$1"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+        "EDITOR": str(script),
+        "VENDORTUI_USER": "editor@example.com",
+    }
+    env.pop("VISUAL", None)
+    app = Pty(db, env)
+    try:
+        app.expect("3 of 3 vendors")
+        app.send("/")
+        time.sleep(0.3)  # focus moves to the filter before typing (FACTS: tmux end-to-end)
+        app.send("datadog\r")
+        app.expect("Risk tier")
+        app.send("4")
+        app.expect("Verified")
+        app.send("E")
+        app.expect("Runbook saved")
+    finally:
+        app.close()
+    assert (tmp_path / "editor.sh.saw").read_text() == "tty\n", "the editor had the terminal"
+    kb = KnowledgeBase.open(db)
+    runbook = kb.card(kb.find_vendor_id("datadog")).runbook
+    kb.db.close()
+    assert runbook.body.endswith("\nAdded in the editor.\n")
+    assert runbook.updated_by == "editor@example.com"
