@@ -203,6 +203,13 @@ class VendorTui(App[None]):
             return
         self.call_from_thread(self._synced, report.headline())
 
+    def show_conflicts(self) -> None:
+        """The sync engineer's conflicts screen over this knowledge base."""
+        from app.sync.conflicts import ConflictService
+        from screens.conflicts import ConflictsScreen
+
+        self.push_screen(ConflictsScreen(ConflictService(self.kb.db)))
+
     def _sync_step(self, markup: str) -> None:
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):

@@ -53,12 +53,16 @@ class HomeScreen(Screen[None]):
         Binding("p", "app.people", "People"),
         Binding("r", "reload", "Reload"),
         Binding("s", "app.sync", "Sync"),
+        Binding("c", "conflicts", "Conflicts"),
         Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[VendorRow] = []
+        self.conflicts = 0
+        self.stale = False
+        """Re-read on return (set when leaving for a screen that may change data)."""
         self._matches: dict[str, list[VendorRow]] = {"": []}
         """Recent filter results by query: typing narrows the longest cached prefix's result
         (a row matching ``"dat"`` also matches ``"da"``), backspace finds its result here."""
@@ -89,7 +93,7 @@ class HomeScreen(Screen[None]):
         except KbError as error:
             self.app.report(error)
         self.query_one(VendorList).focus()
-        self.load_attention()
+        self.call_after_refresh(self.load_attention)
 
     def refresh_data(self) -> None:
         """Re-read vendors and attention after an edit (here, on another screen, or by sync)."""
@@ -115,16 +119,30 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.app.report, error)
             return
         self.app.call_from_thread(self._show_attention, items)
-        from app.sync.service import count_open_conflicts
+        from app.sync.conflicts import ConflictService
 
-        conflicts = count_open_conflicts(self.app.kb.path)
+        conflicts = ConflictService(self.app.kb.db).count_open()
         self.app.call_from_thread(self._show_conflicts, conflicts)
 
     def _show_conflicts(self, count: int) -> None:
-        """The sync conflicts badge. EXTENSION: when ``screens/conflicts.py`` lands, bind a key
-        here (e.g. ``c``) that pushes its Screen; until then the CLI resolves them."""
-        badge = f"[b]{count} sync conflict{'s' if count != 1 else ''}[/b]: vendortui conflicts"
+        """The sync conflicts badge; the ``c`` key appears only while there are some."""
+        self.conflicts = count
+        badge = f"[b]{count} sync conflict{'s' if count != 1 else ''}[/b]: press c"
         self.set_status(badge if count else "")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.conflicts > 0 if action == "conflicts" else True
+
+    def action_conflicts(self) -> None:
+        """Open the conflicts screen; what is resolved there shows here on return."""
+        self.stale = True
+        self.app.show_conflicts()
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh_data()
 
     def set_status(self, markup: str) -> None:
         """The right end of the title bar: sync progress or the conflicts badge."""
@@ -185,18 +203,23 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         self.refresh_data()
 
-    def _current(self) -> VendorRow | None:
-        return self.query_one(VendorList).current
+    def _current(self) -> tuple[str, str] | None:
+        """(id, name) of the vendor under the cursor of the focused list (attention or all)."""
+        attention = self.query_one(AttentionList)
+        if attention.has_focus and attention.current is not None:
+            return attention.current.vendor_id, attention.current.vendor
+        row = self.query_one(VendorList).current
+        return (row.id, row.name) if row is not None else None
 
     def action_add_vendor(self) -> None:
         self.app.add_vendor()
 
     def action_edit_vendor(self) -> None:
-        row = self._current()
-        if row is not None:
-            self.app.edit_vendor(row.id)
+        current = self._current()
+        if current is not None:
+            self.app.edit_vendor(current[0])
 
     def action_delete_vendor(self) -> None:
-        row = self._current()
-        if row is not None:
-            self.app.delete_vendor(row.id, row.name)
+        current = self._current()
+        if current is not None:
+            self.app.delete_vendor(*current)

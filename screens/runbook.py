@@ -131,6 +131,9 @@ class RunbookPane(Vertical):
         view = self.query_one(MarkdownLines)
         view.set_lines(lines, width)
         view.loading = False
+        # A loading widget cannot hold focus; hand it back so j/k scroll straight away.
+        if self.screen.focused is None and view.display:
+            view.focus()
 
 
 def code_theme(app: App[Any]) -> str:

@@ -91,13 +91,6 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
-        """The cursor moved to ``item``."""
-
-        def __init__(self, item: object) -> None:
-            super().__init__()
-            self.item = item
-
     class Selected(Message):
         """Enter or a double click on ``item``."""
 
@@ -147,9 +140,6 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         elif value >= top + self._page:
             self.scroll_to(y=value - self._page + 1, animate=False, immediate=True)
         self.refresh()
-        item = self.current
-        if item is not None:
-            self.post_message(self.Highlighted(item))
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1

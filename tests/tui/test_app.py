@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from app.kb import KnowledgeBase
 from app.queries import filter_rows
+from screens import runbook as runbook_module
 from screens.app import VendorTui
 from screens.confirm import ConfirmScreen
 from screens.forms import FormScreen
@@ -448,3 +450,65 @@ async def test_theme_from_environment_and_alias(
         await settle(pilot)
         assert any("no theme called" in n.message for n in bad._notifications)
     assert os.environ["VENDORTUI_THEME"] == "textual-ansi"
+
+
+async def test_conflicts_badge_and_key(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
+    from models import Conflict
+
+    vendor_id = tui_kb.find_vendor_id("okta")
+    with tui_kb.db.write() as session:
+        session.add(
+            Conflict(
+                table_name="vendor",
+                row_id=vendor_id,
+                field="status",
+                base_value="pilot",
+                ours_value="production",
+                theirs_value="sunsetting",
+                ours_by="tester@example.com",
+                theirs_by="bob@example.com",
+                provisional="production",
+            )
+        )
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "1 sync conflict" in screen_text(tui)
+        await pilot.press("c")
+        await settle(pilot)
+        assert type(tui.screen).__name__ == "ConflictsScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(tui.screen, HomeScreen)
+
+
+async def test_a_long_runbook_renders_off_the_ui_thread(
+    tui: VendorTui, tui_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = "## Step {n}\n\n- check `thing {n}`\n- then **act**\n\n"
+    body = "".join(section.format(n=n) for n in range(170))  # 1,020 lines
+    tui_kb.save_runbook(tui_kb.find_vendor_id("datadog"), body)
+    release = threading.Event()
+    real_render = runbook_module.render_markdown
+
+    def slow_render(*args: object) -> object:
+        release.wait(10)
+        return real_render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runbook_module, "render_markdown", slow_render)
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_datadog(pilot)
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        view = tui.screen.query_one(MarkdownLines)
+        assert view.loading, "a loading indicator shows while the worker renders"
+        await pilot.press("1")  # the UI answers keys while rendering is still blocked
+        assert tui.screen.query_one(TabbedContent).active == "overview"
+        await pilot.press("4")
+        release.set()
+        await settle(pilot)
+        assert not view.loading
+        assert "Step 169" in "\n".join(strip.text for strip in view.lines)
+        await pilot.press("G")
+        await pilot.wait_for_scheduled_animations()
+        assert view.scroll_y == view.max_scroll_y > 700
