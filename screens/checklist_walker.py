@@ -482,10 +482,8 @@ class ChecklistWalker(Screen[None]):
 
     DEFAULT_CSS = """
     ChecklistWalker #walker-head { padding: 0 1; background: $panel; }
-    ChecklistWalker #walker-progress { padding: 0 1; }
-    ChecklistWalker #walker-detail {
-        height: auto; max-height: 9; padding: 0 1; border-top: solid $panel-lighten-2;
-    }
+    ChecklistWalker #walker-progress { height: 1; padding: 0 1; }
+    ChecklistWalker #walker-detail { height: 8; padding: 0 1; border-top: solid $panel-lighten-2; }
     """
 
     def __init__(self, run_id: str) -> None:
@@ -520,6 +518,7 @@ class ChecklistWalker(Screen[None]):
     def on_mount(self) -> None:
         self.load()
         self.lines.focus()
+        self.run_worker(self.service.warm_up, thread=True, group="checklist-warm-up")
 
     # Data -------------------------------------------------------------------------------------
 
@@ -649,7 +648,7 @@ class ChecklistWalker(Screen[None]):
             f"{counts[ItemState.BLOCKED]} blocked · {counts[ItemState.OPEN]} open"
             f"  ({len(items)} items)"
         )
-        self.query_one("#walker-progress", Static).update(bar)
+        self.query_one("#walker-progress", Static).update(bar, layout=False)
 
     @on(ChecklistLines.Highlighted)
     def _paint_detail(self) -> None:
@@ -658,7 +657,8 @@ class ChecklistWalker(Screen[None]):
         if item is None:
             section = self.lines.current_section
             title = self.lines.sections[section].title if section is not None else ""
-            pane.update(Text.assemble((plain(title), "bold"), ("  enter folds or unfolds", "dim")))
+            heading = Text.assemble((plain(title), "bold"), ("  enter folds or unfolds", "dim"))
+            pane.update(heading, layout=False)
             return
         text = Text(plain(item.text), style="bold")
         if item.help:
@@ -678,7 +678,7 @@ class ChecklistWalker(Screen[None]):
                 f"at {show_moment(item.state_at)}",
                 style="dim",
             )
-        pane.update(text)
+        pane.update(text, layout=False)
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -104,12 +104,16 @@ def annual_reviews(
 
 
 def blocked_items(conn: sqlite3.Connection) -> Iterator[AttentionItem]:
-    """Every blocked item of an unfinished run, with its reason."""
+    """Every blocked item of an unfinished run, with its reason.
+
+    ``CROSS JOIN`` keeps SQLite from scanning every item of every run ever walked: it goes
+    from the few unfinished runs to their items through the ``run_id`` index.
+    """
     sql = f"""
     SELECT v.id, v.name, r.id, r.title, i.text, i.blocked_reason, i.state_at
     FROM checklist_run r
+    CROSS JOIN checklist_item i ON i.run_id = r.id
     JOIN vendor v ON v.id = r.vendor_id
-    JOIN checklist_item i ON i.run_id = r.id
     WHERE {OPEN_RUN} AND v.deleted_at IS NULL AND i.deleted_at IS NULL AND i.state = 'blocked'
     ORDER BY r.created_at, i.position
     """
@@ -120,7 +124,7 @@ def blocked_items(conn: sqlite3.Connection) -> Iterator[AttentionItem]:
             name,
             "checklist_blocked",
             "due",
-            f"{title}: blocked on \"{_short(text)}\" ({reason or 'no reason given'})",
+            f'{title}: blocked on "{_short(text)}" ({reason or "no reason given"})',
             f"Clear the blocker, then mark the item again (`vendortui checklist show {run_id}`).",
             since.date() if since else None,
         )
@@ -152,7 +156,7 @@ def stalled_rollouts(
             name,
             "rollout_stalled",
             "due",
-            f"{title} has been in \"{stage}\" since {since} ({(today - since).days} days; "
+            f'{title} has been in "{stage}" since {since} ({(today - since).days} days; '
             f"the limit is {days})",
             "Finish the stage's go/no-go, or roll back and record why.",
             stalled,
@@ -209,4 +213,3 @@ def _in_days(days: int) -> str:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-

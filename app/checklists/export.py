@@ -84,8 +84,7 @@ def run_json(detail: RunDetail) -> dict[str, object]:
         "run": detail.run.as_json(),
         "stages": [{"key": s.key, "title": s.title} for s in detail.stages],
         "deadlines": [
-            {"what": d.what, "due_at": d.due_at.isoformat(), "met": d.met}
-            for d in detail.deadlines
+            {"what": d.what, "due_at": d.due_at.isoformat(), "met": d.met} for d in detail.deadlines
         ],
         "items": [item.as_json() for item in detail.items],
     }

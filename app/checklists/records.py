@@ -177,9 +177,7 @@ def current_stage(items: Iterable[tuple[str, bool, str]], stage_keys: Sequence[s
     ``items`` are (section key, required, state). A stage is entered when every required item
     of the stages before it is settled, which is how "stalled in a stage" is measured.
     """
-    unsettled = {
-        section for section, required, state in items if required and state not in SETTLED
-    }
+    unsettled = {section for section, required, state in items if required and state not in SETTLED}
     for key in stage_keys:
         if key in unsettled:
             return key
@@ -215,9 +213,7 @@ needs_evidence, state, note, evidence_url, blocked_reason, state_by, state_at
 """
 
 
-def read_runs(
-    conn: sqlite3.Connection, where: str, params: Sequence[object]
-) -> list[RunSummary]:
+def read_runs(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[RunSummary]:
     """Runs matching ``where`` (over ``r`` = run, ``v`` = vendor) with their item counts."""
     rows = conn.execute(
         f"SELECT {RUN_COLUMNS} FROM checklist_run r JOIN vendor v ON v.id = r.vendor_id "

@@ -8,14 +8,16 @@ through stdlib ``sqlite3`` and return the frozen records of ``app.checklists.rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.checklists import clock
 from app.checklists.export import run_json, run_markdown
 from app.checklists.records import (
+    ITEM_COLUMNS,
     SETTLED,
     DeadlineView,
     ItemView,
@@ -24,6 +26,7 @@ from app.checklists.records import (
     Stage,
     current_stage,
     deadline_views,
+    item_from_row,
     read_items,
     read_runs,
     run_status,
@@ -39,9 +42,10 @@ from app.checklists.templates import (
 from app.db import Database
 from app.errors import KbError
 from app.identity import current_user
+from app.queries import parse_moment
 from app.validation import FieldError
 from models.enums import EventKind, ItemState, PiiLevel, RunStatus, Status
-from models.ids import utcnow
+from models.ids import new_id, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -87,6 +91,11 @@ class ChecklistService:
         """Where shipped templates are read from (tests point it elsewhere)."""
         self._catalog: Catalog | None = None
 
+    def warm_up(self) -> None:
+        """Import the ORM and every table now (a thread in the walker calls this on open), so
+        the first tick does not pay the ~300 ms SQLModel import."""
+        _load_tables()
+
     # Templates ----------------------------------------------------------------------------
 
     def catalog(self, *, refresh: bool = False) -> Catalog:
@@ -102,6 +111,7 @@ class ChecklistService:
         Runs copy their items, so replacing a template with a new version never changes a run
         that already started; the version must go up so exports say which text was walked.
         """
+        _load_tables()
         from sqlmodel import col, select
 
         from models import ChecklistTemplate
@@ -221,16 +231,31 @@ class ChecklistService:
         """The run as a JSON-ready object."""
         return run_json(self.detail(run_id))
 
+    def save_markdown(self, run_id: str, directory: Path) -> Path:
+        """Write the Markdown export to a new file in ``directory``; never overwrites one."""
+        run = self.run(run_id)
+        text = self.export_markdown(run.id)
+        stem = f"{run.vendor_slug}-{run.template_key}-{utcnow():%Y-%m-%d}"
+        path, n = directory / f"{stem}.md", 2
+        while path.exists():
+            path, n = directory / f"{stem}-{n}.md", n + 1
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise KbError(f"Could not write {path} ({exc.strerror}).") from None
+        return path
+
     # Writes -------------------------------------------------------------------------------
 
     def start_run(self, vendor_id: str, template_key: str) -> RunSummary:
         """Start a run of a template for a vendor: the template's items are copied into it."""
+        _load_tables()
         template = self.catalog(refresh=True).get(template_key)
         now = utcnow()
         with self.db.write() as session:
             _live_vendor(session, vendor_id)
-            run_id = _add_run(session, vendor_id, template, now, current_user())
-        return self.run(run_id)
+            run, _ = _add_run(session, vendor_id, template, now, current_user())
+        return self.run(run.id)
 
     def mark(
         self,
@@ -245,65 +270,79 @@ class ChecklistService:
 
         ``state=None`` keeps the state and only records the note, link or reason. A required
         item that needs a note or evidence link is refused ``done`` without it.
-        """
-        from models import ChecklistItem, ChecklistRun, ChecklistTick
 
+        This is the walker's hot path (a repaint must follow within 16 ms), so it speaks SQL
+        on the write transaction's own connection instead of building ORM objects.
+        """
         target = _state(state) if state is not None else None
         note = _text(note, NOTE_MAX, "note") if note is not None else None
         evidence_url = _link(evidence_url) if evidence_url is not None else None
         reason = _text(reason, REASON_MAX, "reason") if reason is not None else None
         now, who = utcnow(), current_user()
+        stamp = db_time(now)
         with self.db.write() as session:
-            item = session.get(ChecklistItem, item_id)
-            if item is None or item.deleted_at is not None:
+            conn = session.connection().connection.driver_connection
+            row = conn.execute(
+                f"SELECT {ITEM_COLUMNS}, run_id FROM checklist_item "
+                "WHERE id = ? AND deleted_at IS NULL",
+                (item_id,),
+            ).fetchone()
+            if row is None:
                 raise KbError("That checklist item no longer exists (perhaps removed by a sync).")
-            run = session.get(ChecklistRun, item.run_id)
-            if run is None or run.deleted_at is not None:
+            run_id = row[-1]
+            run = conn.execute(
+                "SELECT status, completed_at, completed_by, template_key, current_stage "
+                "FROM checklist_run WHERE id = ? AND deleted_at IS NULL",
+                (run_id,),
+            ).fetchone()
+            if run is None:
                 raise KbError("That checklist run no longer exists (perhaps removed by a sync).")
-            _check_writable(run)
-            new_state = target or item.state
-            if note is not None:
-                item.note = note
-            if evidence_url is not None:
-                item.evidence_url = evidence_url
-            if new_state == ItemState.BLOCKED:
-                item.blocked_reason = reason or (
-                    item.blocked_reason if item.state == ItemState.BLOCKED else ""
-                )
-                if not item.blocked_reason:
-                    raise FieldError("reason", "say why the item is blocked")
-            else:
-                item.blocked_reason = ""
-            if new_state == ItemState.DONE:
-                _check_proof(item)
-            if new_state != item.state:
-                item.state_by, item.state_at = who, now
-            item.state = new_state
-            item.updated_at, item.updated_by = now, who
-            session.add(item)
-            session.add(
-                ChecklistTick(
-                    run_id=run.id,
-                    item_id=item.id,
-                    state=item.state,
-                    note=item.note,
-                    evidence_url=item.evidence_url,
-                    blocked_reason=item.blocked_reason,
-                    created_at=now,
-                    updated_at=now,
-                    updated_by=who,
-                )
+            _check_writable(run[0], parse_moment(run[1]), run[2])
+            item = _next(item_from_row(row), target, note, evidence_url, reason, who, now)
+            conn.execute(
+                "UPDATE checklist_item SET state = ?, note = ?, evidence_url = ?,"
+                " blocked_reason = ?, state_by = ?, state_at = ?, updated_at = ?, updated_by = ?"
+                " WHERE id = ?",
+                (
+                    item.state,
+                    item.note,
+                    item.evidence_url,
+                    item.blocked_reason,
+                    item.state_by,
+                    db_time(item.state_at) if item.state_at else None,
+                    stamp,
+                    who,
+                    item.id,
+                ),
             )
-            session.flush()
-            _restate_run(session, run, self._stage_keys(run.template_key), now, who)
-            result = TickResult(_item_view(item), run.status, run.current_stage)
-        return result
+            conn.execute(
+                "INSERT INTO checklist_tick (id, created_at, updated_at, updated_by, run_id,"
+                " item_id, state, note, evidence_url, blocked_reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new_id(),
+                    stamp,
+                    stamp,
+                    who,
+                    run_id,
+                    item.id,
+                    item.state,
+                    item.note,
+                    item.evidence_url,
+                    item.blocked_reason,
+                ),
+            )
+            status, stage = _restate_run(
+                conn, run_id, run[0], run[4], self._stage_keys(run[3]), stamp, who
+            )
+        return TickResult(item, status, stage)
 
     def complete(self, run_id: str) -> RunSummary:
         """Finish a run; from then on it is read-only history.
 
         Refused while a required item is open, or any item is blocked.
         """
+        _load_tables()
         from sqlmodel import col, select
 
         from models import ChecklistItem, ChecklistRun
@@ -314,7 +353,7 @@ class ChecklistService:
             run = session.get(ChecklistRun, run_id)
             if run is None or run.deleted_at is not None:
                 raise KbError("That checklist run no longer exists (perhaps removed by a sync).")
-            _check_writable(run)
+            _check_writable(run.status, run.completed_at, run.completed_by)
             rows = session.exec(
                 select(ChecklistItem.required, ChecklistItem.state)
                 .where(ChecklistItem.run_id == run_id)
@@ -345,6 +384,7 @@ class ChecklistService:
         Who is the current user; the event's body names the stage, the reason, the incident it
         was suspected of and the run. Returns the event's id.
         """
+        _load_tables()
         from models import Event
 
         detail = self.detail(run_id)
@@ -396,63 +436,68 @@ class ChecklistService:
         ``done_items`` are item keys ticked done (a completed run has every item done). Items
         that need a note or link get a demo one, so the demo obeys the same rules as a walk.
         """
-        from sqlmodel import select
-
-        from models import ChecklistItem, ChecklistRun, ChecklistTick
+        _load_tables()
+        from models import ChecklistTick
 
         template = self.catalog().get(template_key)
         known = {item.key for _, item in template.items()}
         unknown = sorted(set(done_items) - known)
         if unknown:
             raise KbError(f"The demo names items {unknown} that {template_key!r} does not have.")
-        who = current_user()
+        who, when = current_user(), completed or started
         with self.db.write() as session:
             _live_vendor(session, vendor_id)
-            run_id = _add_run(session, vendor_id, template, started, who)
-            items = session.exec(
-                select(ChecklistItem).where(ChecklistItem.run_id == run_id)
-            ).all()
-            when = completed or started
+            run, items = _add_run(session, vendor_id, template, started, who)
             for item in items:
-                if completed is None and item.item_key not in done_items:
-                    continue
-                item.state, item.state_by, item.state_at = ItemState.DONE, who, when
-                if item.needs_note:
-                    item.note = DEMO_NOTE
-                if item.needs_evidence:
-                    item.evidence_url = f"https://example.com/evidence/{item.item_key}"
-                item.updated_at = when
-                session.add(item)
-                session.add(
-                    ChecklistTick(
-                        run_id=run_id,
-                        item_id=item.id,
-                        state=item.state,
-                        note=item.note,
-                        evidence_url=item.evidence_url,
-                        created_at=when,
-                        updated_at=when,
-                        updated_by=who,
+                if completed is not None or item.item_key in done_items:
+                    item.state, item.state_by, item.state_at = ItemState.DONE, who, when
+                    item.note = DEMO_NOTE if item.needs_note else ""
+                    item.evidence_url = (
+                        f"https://example.com/evidence/{item.item_key}"
+                        if item.needs_evidence
+                        else ""
                     )
-                )
-            session.flush()
-            run = session.get(ChecklistRun, run_id)
-            assert run is not None, "the run was inserted in this transaction"
-            _restate_run(session, run, [s.key for s in template.stages], when, who)
+                    session.add(
+                        ChecklistTick(
+                            run_id=run.id,
+                            item_id=item.id,
+                            state=item.state,
+                            note=item.note,
+                            evidence_url=item.evidence_url,
+                            created_at=when,
+                            updated_at=when,
+                            updated_by=who,
+                        )
+                    )
+            stages = [section.key for section in template.stages]
             if completed is not None:
                 run.status, run.completed_at, run.completed_by = RunStatus.COMPLETED, completed, who
-                run.current_stage = ""
-                session.add(run)
-        return run_id
+                run.current_stage, run.stage_entered_at = "", None
+            elif stages:
+                stage = current_stage(((i.section_key, i.required, i.state) for i in items), stages)
+                run.current_stage, run.stage_entered_at = stage, when if stage else None
+        return run.id
 
 
 # Helpers ------------------------------------------------------------------------------------
 
 
+def _load_tables() -> None:
+    """Import every table module before an ORM write.
+
+    ``models`` resolves its classes lazily; a run's foreign key names ``vendor``, and SQLAlchemy
+    can only order a flush that touches a run once the vendor table is known to the metadata.
+    """
+    import models
+
+    models.load_all()
+
+
 def _add_run(
     session: Session, vendor_id: str, template: Template, started: datetime, who: str
-) -> str:
-    """Insert a run and a copy of every template item; the run keeps the template version."""
+) -> tuple[ChecklistRun, list[ChecklistItem]]:
+    """Add a run and a copy of every template item (not yet flushed, so callers may adjust
+    them); the run keeps the template's version."""
     from models import ChecklistItem, ChecklistRun
 
     stages = template.stages
@@ -469,78 +514,105 @@ def _add_run(
         updated_at=started,
         updated_by=who,
     )
+    items = [
+        ChecklistItem(
+            run_id=run.id,
+            position=position,
+            section_key=section.key,
+            section_title=section.title,
+            item_key=item.key,
+            text=item.text,
+            help=item.help,
+            required=item.required,
+            needs_note=item.needs == "note",
+            needs_evidence=item.needs == "evidence",
+            created_at=started,
+            updated_at=started,
+            updated_by=who,
+        )
+        for position, (section, item) in enumerate(template.items())
+    ]
     session.add(run)
     session.flush()
-    session.add_all(
-        [
-            ChecklistItem(
-                run_id=run.id,
-                position=position,
-                section_key=section.key,
-                section_title=section.title,
-                item_key=item.key,
-                text=item.text,
-                help=item.help,
-                required=item.required,
-                needs_note=item.needs == "note",
-                needs_evidence=item.needs == "evidence",
-                created_at=started,
-                updated_at=started,
-                updated_by=who,
-            )
-            for position, (section, item) in enumerate(template.items())
-        ]
-    )
-    return run.id
+    session.add_all(items)
+    return run, items
 
 
 def _restate_run(
-    session: Session, run: ChecklistRun, stage_keys: list[str], now: datetime, who: str
-) -> None:
-    """Recompute the run's status and rollout stage from its items; stamp only real changes.
+    conn: sqlite3.Connection,
+    run_id: str,
+    status: str,
+    stage: str,
+    stage_keys: list[str],
+    stamp: str,
+    who: str,
+) -> tuple[str, str]:
+    """Recompute a run's status and rollout stage from its items; returns (status, stage).
 
-    Touching the run row only when something changed keeps two people's ticks on different
-    items from both editing the run, which a later sync would otherwise see as a conflict.
+    The run row is written only when one of them changed, so two people ticking different
+    items do not both edit the run, which a later sync would otherwise see as a conflict.
     """
-    from sqlmodel import col, select
-
-    from models import ChecklistItem
-
-    rows = session.exec(
-        select(ChecklistItem.section_key, ChecklistItem.required, ChecklistItem.state)
-        .where(ChecklistItem.run_id == run.id)
-        .where(col(ChecklistItem.deleted_at).is_(None))
-    ).all()
-    status = run_status(state for _, _, state in rows)
-    stage = current_stage(rows, stage_keys) if stage_keys else run.current_stage
-    if status == run.status and stage == run.current_stage:
-        return
-    if stage != run.current_stage:
-        run.current_stage, run.stage_entered_at = stage, now if stage else None
-    run.status = status
-    run.updated_at, run.updated_by = now, who
-    session.add(run)
-
-
-def _item_view(item: ChecklistItem) -> ItemView:
-    return ItemView(
-        id=item.id,
-        position=item.position,
-        section_key=item.section_key,
-        section_title=item.section_title,
-        item_key=item.item_key,
-        text=item.text,
-        help=item.help,
-        required=item.required,
-        needs_note=item.needs_note,
-        needs_evidence=item.needs_evidence,
-        state=item.state,
-        note=item.note,
-        evidence_url=item.evidence_url,
-        blocked_reason=item.blocked_reason,
-        state_by=item.state_by,
-        state_at=item.state_at,
+    rows = conn.execute(
+        "SELECT section_key, required, state FROM checklist_item"
+        " WHERE run_id = ? AND deleted_at IS NULL",
+        (run_id,),
+    ).fetchall()
+    new_status = run_status(state for _, _, state in rows)
+    new_stage = current_stage(rows, stage_keys) if stage_keys else stage
+    if new_status == status and new_stage == stage:
+        return status, stage
+    if new_stage != stage:
+        conn.execute(
+            "UPDATE checklist_run SET current_stage = ?, stage_entered_at = ? WHERE id = ?",
+            (new_stage, stamp if new_stage else None, run_id),
+        )
+    conn.execute(
+        "UPDATE checklist_run SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+        (new_status, stamp, who, run_id),
     )
+    return new_status, new_stage
+
+
+def _next(
+    item: ItemView,
+    target: str | None,
+    note: str | None,
+    evidence_url: str | None,
+    reason: str | None,
+    who: str,
+    now: datetime,
+) -> ItemView:
+    """The item after a tick, or a refusal: blocked needs a reason, done needs its proof."""
+    state = target or item.state
+    note = item.note if note is None else note
+    evidence_url = item.evidence_url if evidence_url is None else evidence_url
+    blocked_reason = ""
+    if state == ItemState.BLOCKED:
+        blocked_reason = reason or (item.blocked_reason if item.state == ItemState.BLOCKED else "")
+        if not blocked_reason:
+            raise FieldError("reason", "say why the item is blocked")
+    changed = state != item.state
+    after = replace(
+        item,
+        state=state,
+        note=note,
+        evidence_url=evidence_url,
+        blocked_reason=blocked_reason,
+        state_by=who if changed else item.state_by,
+        state_at=now if changed else item.state_at,
+    )
+    if state == ItemState.DONE and after.missing == "note":
+        raise ItemRefused("note", "This item needs a note before it can be marked done.")
+    if state == ItemState.DONE and after.missing == "evidence":
+        raise ItemRefused(
+            "evidence_url", "This item needs an evidence link before it can be marked done."
+        )
+    return after
+
+
+def db_time(moment: datetime) -> str:
+    """A moment as SQLModel stores it: UTC, no offset, microseconds (text order = time order)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _live_vendor(session: Session, vendor_id: str) -> None:
@@ -551,26 +623,15 @@ def _live_vendor(session: Session, vendor_id: str) -> None:
         raise KbError("That vendor was deleted (perhaps by a teammate's sync).")
 
 
-def _check_writable(run: ChecklistRun) -> None:
-    if run.status == RunStatus.COMPLETED:
-        when = run.completed_at.strftime("%Y-%m-%d") if run.completed_at else "earlier"
+def _check_writable(status: str, completed_at: datetime | None, completed_by: str) -> None:
+    if status == RunStatus.COMPLETED:
+        when = completed_at.strftime("%Y-%m-%d") if completed_at else "earlier"
         raise KbError(
-            f"This checklist run was completed on {when} by {run.completed_by or 'someone'}; "
+            f"This checklist run was completed on {when} by {completed_by or 'someone'}; "
             "it is read-only. Start a new run to walk it again."
         )
-    if run.status == RunStatus.ABANDONED:
+    if status == RunStatus.ABANDONED:
         raise KbError("This checklist run was abandoned; it is read-only.")
-
-
-def _check_proof(item: ChecklistItem) -> None:
-    if not item.required:
-        return
-    if item.needs_note and not item.note.strip():
-        raise ItemRefused("note", "This item needs a note before it can be marked done.")
-    if item.needs_evidence and not item.evidence_url.strip():
-        raise ItemRefused(
-            "evidence_url", "This item needs an evidence link before it can be marked done."
-        )
 
 
 def _state(value: str) -> str:

@@ -129,8 +129,9 @@ class _Fields:
             if name in self.values:
                 first = _line(self.values[name])
                 raise TemplateError(
-                    where, _line(key_node), f"field {name!r} appears twice in {what} "
-                    f"(first on line {first})"
+                    where,
+                    _line(key_node),
+                    f"field {name!r} appears twice in {what} (first on line {first})",
                 )
             self.values[name] = value_node
 
