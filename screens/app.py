@@ -10,6 +10,7 @@ a person, confirm a delete) live here so there is one of each.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -80,12 +81,17 @@ class VendorTui(App[None]):
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
-        """Import SQLModel and the tables off the UI thread once the first frame is out."""
+        """Import SQLModel and the tables off the UI thread once the first frame is out, and
+        read one card so SQLAlchemy has compiled its queries before the first Enter."""
+        rows = self.vendor_rows()
 
         def warm() -> None:
             import models
 
             models.load_all()
+            if rows:
+                with contextlib.suppress(KbError):
+                    self.kb.card(rows[0].id)
 
         self.run_worker(warm, thread=True, group="warm-up", name="warm-up")
 
