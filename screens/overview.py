@@ -8,7 +8,7 @@ Overview must fit a 120x40 terminal without scrolling. Every piece of data goes 
 from __future__ import annotations
 
 import textwrap
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from app.card import status_text
+from app.kb import age
 from app.text import strip_control
 
 if TYPE_CHECKING:
@@ -46,8 +47,9 @@ def _yes_no(value: bool, good: bool = True) -> Text:
     return Text("yes" if value else "no", style="green" if value == good else WARN)
 
 
-def lifecycle(card: VendorCard, width: int) -> RenderableType:
-    """Status (with rollout stage and percentage), risk tier, category, website, description."""
+def lifecycle(card: VendorCard, width: int, now: datetime) -> RenderableType:
+    """Status (with rollout stage and percentage), risk tier, category, website, description,
+    and who last changed the vendor record, when."""
     v = card.vendor
     grid = _grid()
     status = Text(strip_control(status_text(v.status, v.rollout_stage, v.rollout_percent)))
@@ -66,6 +68,10 @@ def lifecycle(card: VendorCard, width: int) -> RenderableType:
         grid.add_row("Website", Text(strip_control(v.website)))
     if v.description:
         grid.add_row("About", Text(clip(v.description, width - 13, 3), style=MUTED))
+    grid.add_row(
+        "Edited",
+        Text(f"{age(v.updated_at, now)} by {strip_control(v.updated_by or 'unknown')}", MUTED),
+    )
     return grid
 
 

@@ -252,7 +252,9 @@ class VendorScreen(Screen[None]):
             )
         )
         width = max(20, (self.size.width or 120) // 2 - 4)
-        self.query_one("#panel-lifecycle", Static).update(overview.lifecycle(card, width))
+        self.query_one("#panel-lifecycle", Static).update(
+            overview.lifecycle(card, width, self.app.now())
+        )
         self.query_one("#panel-people", Static).update(overview.people(card))
         self.query_one("#panel-events", Static).update(overview.recent_events(card))
         self.query_one("#panel-sso", Static).update(overview.sso(card))
