@@ -9,6 +9,7 @@ import pty
 import select
 import stat
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -102,3 +103,16 @@ def test_edit_runbook_in_editor_suspends_and_resumes(tmp_path: Path) -> None:
     kb.db.close()
     assert runbook.body.endswith("\nAdded in the editor.\n")
     assert runbook.updated_by == "editor@example.com"
+
+
+def test_start_up_path_does_not_import_sqlmodel() -> None:
+    """The first frame must not wait for SQLModel (about 270 ms to import): the app and the
+    home screen import without it, and so does the vendor screen the warm-up prepares for."""
+    code = (
+        "import sys, screens.app, screens.home, screens.vendor_list, screens.vendor; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'sqlalchemy')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
