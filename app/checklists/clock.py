@@ -55,9 +55,10 @@ class Deadline:
     what: str
 
     def due_at(self, started: datetime) -> datetime:
-        """When the clock runs out."""
+        """When the clock runs out: elapsed hours, so computed in UTC (wall-clock arithmetic in
+        a zone with daylight saving would be an hour off across the change)."""
         aware = started if started.tzinfo else started.replace(tzinfo=UTC)
-        return aware + timedelta(hours=self.hours)
+        return aware.astimezone(UTC) + timedelta(hours=self.hours)
 
 
 DEADLINES: tuple[Deadline, ...] = (

@@ -283,11 +283,7 @@ def _compose(text: str, where: str) -> yaml.Node:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "the YAML is malformed"
-        raise TemplateError(
-            where, mark.line + 1 if mark else None, f"YAML syntax error: {problem}"
-        ) from None
+        raise TemplateError(where, _problem_line(exc, text), _problem(exc)) from None
     except yaml.YAMLError as exc:
         raise TemplateError(where, None, f"YAML syntax error: {exc}") from None
     finally:
@@ -295,6 +291,21 @@ def _compose(text: str, where: str) -> yaml.Node:
     if node is None:
         raise TemplateError(where, None, "the file is empty")
     return node
+
+
+def _problem_line(exc: yaml.MarkedYAMLError, text: str) -> int | None:
+    """The line to show: where the parser gave up, unless that is the end of the file (an
+    unclosed bracket or a key without a colon), where the construct it was reading began."""
+    mark = exc.problem_mark
+    if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
+        mark = exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "the YAML is malformed"
+    context = f" {exc.context}" if exc.context else ""
+    return f"YAML syntax error{context}: {problem}"
 
 
 @functools.lru_cache(maxsize=128)

@@ -1,0 +1,107 @@
+"""Helpers for the checklist tests: a vendor, a minimal App around the walker, screen text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from app.kb import KnowledgeBase
+from screens.checklist_walker import ChecklistWalker
+
+SHIPPED = (
+    "rollout",
+    "keep-the-lights-on",
+    "new-data-category",
+    "annual-review",
+    "sunset",
+    "breach-response",
+)
+
+
+@pytest.fixture
+def vendor_id(kb: KnowledgeBase) -> str:
+    """A vendor in production to run checklists for."""
+    return kb.add_vendor("Acme Observability", status="production", risk_tier="high").id
+
+
+class WalkerApp(App[None]):
+    """The smallest app the walker needs: ``self.kb`` and a screen underneath it."""
+
+    def __init__(self, kb: KnowledgeBase, run_id: str | None = None) -> None:
+        super().__init__()
+        self.kb = kb
+        self.run_id = run_id
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("home")
+
+    def on_mount(self) -> None:
+        if self.run_id is not None:
+            self.push_screen(ChecklistWalker(self.run_id), self._closed)
+
+    def _closed(self, _: object) -> None:
+        self.closed = True
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def vendortui(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a fresh process, as cron or a person would."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+        check=False,
+    )
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` and return the path."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SMALL = """\
+key: tiny-rollout
+version: 1
+title: Tiny rollout
+kind: rollout
+description: A small template of our own.
+sections:
+  - key: prepare
+    title: Prepare
+    items:
+      - key: lead-named
+        text: A lead is named
+      - key: signed-off
+        text: Security signed off
+        needs: note
+  - key: staging
+    title: "Stage 1: staging"
+    stage: true
+    items:
+      - key: staging-checked
+        text: Staging dashboards compared
+        needs: evidence
+      - key: staging-extra
+        text: An optional extra
+        required: false
+  - key: full
+    title: "Stage 2: everyone"
+    stage: true
+    items:
+      - key: full-checked
+        text: Production dashboards compared
+"""
