@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -57,22 +58,22 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog") as dialog:
             dialog.border_title = "Keys"
             with VerticalScroll():
-                yield Static(self._table(), id="help-keys")
+                yield Static(self.keys(), id="help-keys")
 
-    def _table(self) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
-        table.add_column("key", style="bold", no_wrap=True, width=22)
-        table.add_column("what")
-        everywhere = [*type(self.app).BINDINGS, *App.BINDINGS]
-        table.add_row(Text("Everywhere", style="bold underline"), "")
-        for keys, description in [*self._rows(everywhere), *EXTRA_EVERYWHERE]:
-            table.add_row(keys, description)
-        for title, bindings in SECTIONS:
-            table.add_row("", "")
-            table.add_row(Text(title, style="bold underline"), "")
-            for keys, description in self._rows(bindings):
+    def keys(self) -> Group:
+        """Every section: a title, then its keys and what they do."""
+        everywhere = [*self._rows([*type(self.app).BINDINGS, *App.BINDINGS]), *EXTRA_EVERYWHERE]
+        sections = [("Everywhere", everywhere)]
+        sections += [(title, self._rows(bindings)) for title, bindings in SECTIONS]
+        parts: list[RenderableType] = []
+        for title, rows in sections:
+            table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
+            table.add_column("key", style="bold", no_wrap=True, width=20)
+            table.add_column("what")
+            for keys, description in rows:
                 table.add_row(keys, description)
-        return table
+            parts += [Text(title, style="bold underline"), table, Text("")]
+        return Group(*parts)
 
     def _rows(self, bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
         """(keys, description) per action, keys joined: ``↑ / k``."""

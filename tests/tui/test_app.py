@@ -396,7 +396,7 @@ async def test_help_lists_every_screen_s_keys(tui: VendorTui) -> None:
         assert isinstance(tui.screen, HelpScreen)
         console = Console(width=100)
         with console.capture() as capture:
-            console.print(tui.screen._table())
+            console.print(tui.screen.keys())
         text = capture.get()
         for expected in ("Filter", "Mark verified", "Edit in $EDITOR", "Command palette", "Quit"):
             assert expected in text, expected
