@@ -5,6 +5,7 @@ Generated rather than written out, so the help can never disagree with what the 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ from screens.forms import FormScreen
 from screens.home import FilterInput, HomeScreen
 from screens.people import PeopleScreen
 from screens.runbook import MarkdownLines, RunbookEditor
-from screens.vendor import VendorScreen
+from screens.vendor import EXTENSIONS, VendorScreen
 from screens.vendor_list import VirtualList
 
 EXTRA_EVERYWHERE: Sequence[tuple[str, str]] = (
@@ -47,6 +48,29 @@ SECTIONS: Sequence[tuple[str, Sequence[BindingType]]] = (
 )
 
 
+OTHER_SCREENS: Sequence[tuple[str, str, str]] = (
+    ("Auth tab", *EXTENSIONS["auth"][:2]),
+    ("Checklists tab", *EXTENSIONS["checklists"][:2]),
+    ("Checklist walker", "screens.checklist_walker", "ChecklistWalker"),
+    ("Sync conflicts (c on home)", "screens.conflicts", "ConflictsScreen"),
+)
+"""(title, module, class) of screens and panels other engineers provide; listed if present."""
+
+
+def other_sections() -> list[tuple[str, Sequence[BindingType]]]:
+    """The key sections of whichever of ``OTHER_SCREENS`` exist in this build."""
+    sections = []
+    for title, module_name, class_name in OTHER_SCREENS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        sections.append((title, getattr(module, class_name).BINDINGS))
+    return sections
+
+
 class HelpScreen(ModalScreen[None]):
     """A scrollable key reference; escape, q or ? closes it."""
 
@@ -64,7 +88,9 @@ class HelpScreen(ModalScreen[None]):
         """Every section: a title, then its keys and what they do."""
         everywhere = [*self._rows([*type(self.app).BINDINGS, *App.BINDINGS]), *EXTRA_EVERYWHERE]
         sections = [("Everywhere", everywhere)]
-        sections += [(title, self._rows(bindings)) for title, bindings in SECTIONS]
+        sections += [
+            (title, self._rows(bindings)) for title, bindings in [*SECTIONS, *other_sections()]
+        ]
         parts: list[RenderableType] = []
         for title, rows in sections:
             table = Table(box=None, show_header=False, padding=(0, 2), expand=True)

@@ -398,7 +398,8 @@ async def test_help_lists_every_screen_s_keys(tui: VendorTui) -> None:
         with console.capture() as capture:
             console.print(tui.screen.keys())
         text = capture.get()
-        for expected in ("Filter", "Mark verified", "Edit in $EDITOR", "Command palette", "Quit"):
+        expected_keys = ("Filter", "Mark verified", "Edit in $EDITOR", "Command palette", "Quit")
+        for expected in expected_keys:
             assert expected in text, expected
         await pilot.press("escape")
         assert isinstance(tui.screen, HomeScreen)
