@@ -93,29 +93,25 @@ class KeyTable(DataTable[Any]):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
 
-def _tabs_for(*tabs: str) -> frozenset[str]:
-    return frozenset(tabs)
-
-
-ACTION_TABS: dict[str, frozenset[str]] = {
-    "edit_vendor": _tabs_for("overview"),
-    "delete_vendor": _tabs_for("overview"),
-    "add_role": _tabs_for("people"),
-    "edit_role": _tabs_for("people"),
-    "delete_role": _tabs_for("people"),
-    "new_person": _tabs_for("people"),
-    "edit_person": _tabs_for("people"),
-    "add_category": _tabs_for("data"),
-    "edit_category": _tabs_for("data"),
-    "delete_category": _tabs_for("data"),
-    "edit_runbook": _tabs_for("runbook"),
-    "edit_runbook_external": _tabs_for("runbook"),
-    "verify_runbook": _tabs_for("runbook"),
-    "add_event": _tabs_for("events"),
-    "edit_event": _tabs_for("events"),
-    "delete_event": _tabs_for("events"),
+ACTION_TAB: dict[str, str] = {
+    "edit_vendor": "overview",
+    "delete_vendor": "overview",
+    "add_role": "people",
+    "edit_role": "people",
+    "delete_role": "people",
+    "new_person": "people",
+    "edit_person": "people",
+    "add_category": "data",
+    "edit_category": "data",
+    "delete_category": "data",
+    "edit_runbook": "runbook",
+    "edit_runbook_external": "runbook",
+    "verify_runbook": "runbook",
+    "add_event": "events",
+    "edit_event": "events",
+    "delete_event": "events",
 }
-"""Which tab each tab-specific action belongs to; the footer shows only the active tab's."""
+"""The tab each tab-specific action belongs to; the footer shows only the active tab's."""
 
 
 class VendorScreen(Screen[None]):
@@ -383,11 +379,9 @@ class VendorScreen(Screen[None]):
         self.refresh_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        tabs = ACTION_TABS.get(action)
-        if tabs is None:
-            return True
         # Only the active tab decides: the footer must not recompose when the card arrives.
-        return self._active_tab() in tabs
+        tab = ACTION_TAB.get(action)
+        return tab is None or self._active_tab() == tab
 
     # Actions ----------------------------------------------------------------------------------
 
