@@ -6,12 +6,13 @@ list before SQLModel has even been imported, and ``vendortui vendors`` stays qui
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class VendorRow:
     """One line of the vendor list."""
 
@@ -26,9 +27,9 @@ class VendorRow:
     lead: str
     backup: str
 
-    @property
+    @functools.cached_property
     def haystack(self) -> str:
-        """What the `/` filter matches against, lower-cased."""
+        """What the `/` filter matches against, lower-cased (computed once per row)."""
         return f"{self.name} {self.slug} {self.category} {self.status} {self.lead}".lower()
 
     def as_json(self) -> dict[str, object]:

@@ -189,6 +189,12 @@ class VendorTui(App[None]):
 
         self.push_screen(PeopleScreen())
 
+    def action_probe_sweep(self) -> None:
+        """Run every vendor's machine SSO probes, with progress; escape cancels."""
+        from screens.probe_sweep import ProbeSweepScreen
+
+        self.push_screen(ProbeSweepScreen())
+
     def action_sync(self) -> None:
         """``s``: commit, fetch, merge and push the knowledge base (``app.sync.service``)."""
         self.run_worker(self._sync, thread=True, exclusive=True, group="sync")

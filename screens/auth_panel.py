@@ -119,6 +119,7 @@ class AuthPanel(Vertical):
         self.vendor_id = vendor_id
         self.can_focus = True
         self._cancel = threading.Event()
+        self._probing = False
 
     def compose(self) -> ComposeResult:
         yield Static("SSO probes: r run, a add. Loading...", id="probe-summary")
@@ -167,11 +168,18 @@ class AuthPanel(Vertical):
             lambda result: self.refresh_probes() if result else None,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape cancels only while probes run; otherwise it goes back as everywhere."""
+        if action == "cancel_run":
+            return self._probing
+        return True
+
     def action_cancel_run(self) -> None:
         self._cancel.set()
 
     def action_run_probes(self) -> None:
         self._cancel.clear()
+        self._probing = True
         self.query_one("#probe-progress").add_class("running")
         self.query_one("#probe-step", Label).update("starting...")
         self._run()
@@ -205,6 +213,7 @@ class AuthPanel(Vertical):
         self.query_one("#probe-step", Label).update(Text(strip_control(step)))
 
     def _finished(self, done: int, total: int) -> None:
+        self._probing = False
         self.query_one("#probe-progress").remove_class("running")
         cancelled = " (cancelled)" if done < total else ""
         self.notify(f"Ran {done} of {total} probes{cancelled}.")

@@ -83,6 +83,9 @@ class ActionCommands(Provider):
             ("Add vendor", "Create a vendor (and its runbook from the template)", app.add_vendor),
             ("People", "Everyone we may need to reach: add, edit, delete", app.action_people),
             ("Home", "Back to the attention list and all vendors", app.go_home),
+            ("Probe all vendors", "Run every SSO probe now, with progress", app.action_probe_sweep),
+            ("Sync with the team", "Commit, fetch, merge and push (s on home)", app.action_sync),
+            ("Resolve sync conflicts", "Fields two people changed differently", app.show_conflicts),
             ("Keys", "Every key on every screen", app.action_help),
         ]
         vendor = app.current_vendor()

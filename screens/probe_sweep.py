@@ -41,12 +41,12 @@ class ProbeSweepScreen(ModalScreen[int]):
         super().__init__()
         self._cancel = threading.Event()
         self._done = 0
-        self._running = True
+        self._sweeping = True
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Probing every vendor's SSO... (escape cancels)", id="sweep-title")
-            yield ProgressBar(id="sweep-bar", show_eta=False)
+            yield ProgressBar(id="sweep-bar", total=1, show_eta=False)
             yield RichLog(id="sweep-log", markup=False, wrap=True)
 
     def on_mount(self) -> None:
@@ -84,14 +84,14 @@ class ProbeSweepScreen(ModalScreen[int]):
         self.query_one("#sweep-log", RichLog).write(line)
 
     def _finished(self, done: int, total: int) -> None:
-        self._running = False
+        self._sweeping = False
         verdict = "cancelled" if done < total else "done"
         self.query_one("#sweep-title", Label).update(
             f"Sweep {verdict}: {done} of {total} probes ran (escape closes)."
         )
 
     def action_cancel(self) -> None:
-        if self._running:
+        if self._sweeping:
             self._cancel.set()
         else:
             self.dismiss(self._done)

@@ -1,0 +1,100 @@
+"""The Auth tab and the probe sweep, driven with Pilot. The probes point at a closed port on
+127.0.0.1, so they really run (no network beyond loopback) and come back ``unreachable``."""
+
+from __future__ import annotations
+
+import socket
+
+from app.kb import KnowledgeBase
+from models import ProbeConfig
+from screens.app import VendorTui
+from screens.auth_panel import AuthPanel
+from screens.probe_sweep import ProbeSweepScreen
+from screens.vendor import VendorScreen
+from tests.tui.test_app import SIZE, open_datadog, screen_text, settle
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _add_probe(kb: KnowledgeBase, slug: str, name: str) -> ProbeConfig:
+    return kb.create(
+        ProbeConfig,
+        vendor_id=kb.find_vendor_id(slug),
+        name=name,
+        kind="oidc_discovery",
+        issuer=f"https://127.0.0.1:{_closed_port()}",
+    )
+
+
+async def test_auth_tab_runs_probes_and_shows_the_verdict(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    _add_probe(tui_kb, "datadog", "[bold]discovery[/bold]")
+    async with tui.run_test(size=SIZE) as pilot:
+        await open_datadog(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        assert "never run" in screen_text(tui)
+        assert "[bold]discovery[/bold]" in screen_text(tui), "probe names are shown as text"
+        await pilot.press("r")
+        await settle(pilot)
+        assert "UNREACHABLE" in screen_text(tui)
+        [status] = tui_kb.probes.status(tui_kb.find_vendor_id("datadog"))
+        assert status.latest is not None and status.latest.outcome == "unreachable"
+        panel = tui.screen.query_one(AuthPanel)
+        assert not panel.check_action("cancel_run", ()), "escape goes back when nothing runs"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(tui.screen, VendorScreen)
+
+
+async def test_add_probe_form_refuses_a_bad_issuer_next_to_the_field(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    async with tui.run_test(size=SIZE) as pilot:
+        await open_datadog(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = tui.screen
+        form.query_one("#field-name").value = "disco"
+        form.query_one("#field-issuer").value = "ftp://idp.example.com"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "must start with https://" in screen_text(tui)
+        assert tui.screen is form, "the form stays open on a refusal"
+        form.query_one("#field-issuer").value = "https://idp.example.com"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [status] = tui_kb.probes.status(tui_kb.find_vendor_id("datadog"))
+        assert (status.config.name, status.config.issuer) == ("disco", "https://idp.example.com")
+
+
+async def test_sweep_from_the_palette_shows_progress_and_stores_results(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    _add_probe(tui_kb, "datadog", "one")
+    _add_probe(tui_kb, "okta", "two")
+    async with tui.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"probe", "space", *"all")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(tui.screen, ProbeSweepScreen)
+        assert "Sweep done: 2 of 2 probes ran" in screen_text(tui)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(tui.screen, ProbeSweepScreen)
+    outcomes = {
+        s.config.name: s.latest.outcome
+        for slug in ("datadog", "okta")
+        for s in tui_kb.probes.status(tui_kb.find_vendor_id(slug))
+    }
+    assert outcomes == {"one": "unreachable", "two": "unreachable"}
