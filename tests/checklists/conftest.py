@@ -44,9 +44,9 @@ class WalkerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.run_id is not None:
-            self.push_screen(ChecklistWalker(self.run_id), self._closed)
+            self.push_screen(ChecklistWalker(self.run_id), self._walker_closed)
 
-    def _closed(self, _: object) -> None:
+    def _walker_closed(self, _: object) -> None:
         self.closed = True
 
 
