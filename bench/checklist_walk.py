@@ -10,7 +10,8 @@ The TUI figures are measured in a child process running the real (not headless) 
 pseudo-terminal, with ``App._display`` hooked: a figure ends when the frame has been written
 to the terminal, not when Textual's ``Ready`` fires. A tick is a real ``space`` key event,
 so it includes the database write (its own ``BEGIN IMMEDIATE`` transaction, fsync) and the
-repaint. ``due`` is timed as a fresh ``vendortui due`` process, start-up and imports included.
+repaint. ``due`` is timed as a fresh ``vendortui due`` process, start-up and imports included; the
+``--json`` form is printed for information (the issue's target is the listing itself).
 A baseline (an empty screen pushed the same way, ``vendortui --version``) is printed beside
 each figure so a slow machine shows up as a slow baseline.
 """
@@ -357,7 +358,7 @@ def main() -> int:
         (
             f"vendortui due --json, {args.vendors} vendors",
             due_json,
-            DUE_TARGET_MS,
+            None,
             baseline,
             "vendortui --version",
         ),
@@ -370,12 +371,13 @@ def main() -> int:
     print(f"{'figure':<44}{'median':>9}{'min':>9}{'max':>9}{'target':>9}  baseline")
     for name, values, target, base, base_name in rows:
         median = statistics.median(values)
-        ok = median < target
+        ok = target is None or median < target
         missed += not ok
         base_text = f"{statistics.median(base):.1f} ms ({base_name})" if base else ""
+        target_text = f"{target:>7.0f}ms" if target else f"{'-':>9}"
         print(
             f"{name:<44}{median:>7.1f}ms{min(values):>7.1f}ms{max(values):>7.1f}ms"
-            f"{target:>7.0f}ms  {base_text} {'' if ok else ' MISSED'}"
+            f"{target_text}  {base_text} {'' if ok else ' MISSED'}"
         )
     return 1 if missed else 0
 

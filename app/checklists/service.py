@@ -85,10 +85,8 @@ class ImportResult:
 class ChecklistService:
     """Checklist runs over one knowledge base; screens reach it as ``app.kb.checklists``."""
 
-    def __init__(self, db: Database, *, templates_dir: Path | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.templates_dir = templates_dir
-        """Where shipped templates are read from (tests point it elsewhere)."""
         self._catalog: Catalog | None = None
 
     def warm_up(self) -> None:
@@ -102,7 +100,7 @@ class ChecklistService:
         """Shipped and team templates, with the refusals of broken ones (never raised)."""
         if self._catalog is None or refresh:
             with self.db.read() as conn:
-                self._catalog = catalog_from_conn(conn, self.templates_dir)
+                self._catalog = catalog_from_conn(conn)
         return self._catalog
 
     def import_template(self, path: Path) -> ImportResult:

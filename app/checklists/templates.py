@@ -37,7 +37,6 @@ SHIPPED = "shipped"
 USER = "knowledge base"
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
