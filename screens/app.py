@@ -257,14 +257,27 @@ class VendorTui(App[None]):
             from models import Vendor
 
             vendor = card.vendor
+
+            def save(values: dict[str, Any]) -> Any:
+                row = save_edit(kb, Vendor, vendor, values)
+                moved = row.status != vendor.status
+                template = kb.checklists.offer_for_status(vendor_id, row.status) if moved else None
+                return row, template
+
+            def saved(result: Any) -> None:
+                if result is None:
+                    return
+                self._saved(result[0])
+                screen = self.current_vendor()
+                if result[1] is not None and screen is not None:
+                    reason = f"The vendor is now {result[0].status.replace('_', ' ')}."
+                    screen.offer_checklist(result[1].key, reason)
+
             self.push_screen(
                 FormScreen(
-                    f"Edit {vendor.name}",
-                    VENDOR_FIELDS,
-                    initial(vendor, VENDOR_FIELDS),
-                    lambda values: save_edit(kb, Vendor, vendor, values),
+                    f"Edit {vendor.name}", VENDOR_FIELDS, initial(vendor, VENDOR_FIELDS), save
                 ),
-                self._saved,
+                saved,
             )
 
         self.background(lambda: kb.card(vendor_id), open_form)

@@ -397,13 +397,33 @@ class VendorScreen(Screen[None]):
     def action_delete_vendor(self) -> None:
         self.app.delete_vendor(self.vendor_id, self.vendor_name)
 
+    def offer_checklist(self, template_key: str, reason: str) -> None:
+        """Show the Checklists tab and ask whether to start ``template_key`` now."""
+
+        async def offer() -> None:
+            self.action_show_tab("checklists")
+            await self._show_extension("checklists")
+            panel = self.query_one("#slot-checklists").children[0]
+            offer_to_start = getattr(panel, "offer", None)
+            if offer_to_start is not None:
+                offer_to_start(template_key, reason)
+
+        self.run_worker(offer(), exclusive=True, group="offer")
+
     def _form(
-        self, title: str, fields: Sequence[FormField], values: dict[str, Any], save: Save
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        values: dict[str, Any],
+        save: Save,
+        then: Callable[[Any], object] | None = None,
     ) -> None:
         def saved(result: Any) -> None:
             if result is not None:
                 self.app.notify("Saved.")
                 self.app.changed()
+                if then is not None:
+                    then(result)
 
         self.app.push_screen(FormScreen(title, fields, values, save), saved)
 
@@ -490,14 +510,22 @@ class VendorScreen(Screen[None]):
             from models import DataCategory
 
             if category is None:
-                return kb.create(DataCategory, vendor_id=vendor_id, **values)
-            return save_edit(kb, DataCategory, category, values)
+                row = kb.create(DataCategory, vendor_id=vendor_id, **values)
+                return row, kb.checklists.offer_for_data_category(vendor_id, row.pii_level)
+            return save_edit(kb, DataCategory, category, values), None
+
+        def offer(result: Any) -> None:
+            row, template = result
+            if template is not None:
+                reason = f"{row.name!r} carries {row.pii_level} PII."
+                self.offer_checklist(template.key, reason)
 
         self._form(
             f"{'Edit' if category else 'Add'} a data category on {self.vendor_name}",
             DATA_CATEGORY_FIELDS,
             initial(category, DATA_CATEGORY_FIELDS) if category else {"pii_level": "none"},
             save,
+            offer,
         )
 
     def action_delete_category(self) -> None:

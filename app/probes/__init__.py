@@ -2,21 +2,34 @@
 
 Pure engine, no database: callers turn ``ProbeConfig`` rows into ``ProbeSpec`` values, call
 ``run_probe`` (or ``sweep`` for many), and store the ``ProbeReport``.
+
+Names resolve lazily (PEP 562): the due list imports ``app.probes.due`` and ``store`` on every
+``vendortui due``, and must not pay for Authlib and httpx (about 165 ms) to do so.
 """
 
-from app.probes.findings import Finding, ProbeReport, Severity, outcome_for
-from app.probes.interactive import ProbeHooks
-from app.probes.runner import run_probe
-from app.probes.spec import ProbeSpec
-from app.probes.sweep import sweep
+from __future__ import annotations
 
-__all__ = [
-    "Finding",
-    "ProbeHooks",
-    "ProbeReport",
-    "ProbeSpec",
-    "Severity",
-    "outcome_for",
-    "run_probe",
-    "sweep",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "Finding": "app.probes.findings",
+    "ProbeReport": "app.probes.findings",
+    "Severity": "app.probes.findings",
+    "outcome_for": "app.probes.findings",
+    "ProbeHooks": "app.probes.interactive",
+    "run_probe": "app.probes.runner",
+    "ProbeSpec": "app.probes.spec",
+    "sweep": "app.probes.sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'app.probes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_HOMES)
