@@ -153,7 +153,9 @@ def _convert(column: Any, text: str | None) -> object:
     """A stored or typed text value back to what the column holds, or a ``KbError``."""
     from sqlalchemy import Boolean, Date, DateTime, Integer
 
-    kind = column.type
+    kind = getattr(column.type, "impl", column.type)
+    if isinstance(kind, type):
+        kind = kind()
     if text is None or (text == "" and column.nullable and not _is_text(kind)):
         if not column.nullable:
             raise KbError(f"{column.name} cannot be empty; give a value with --value.")
@@ -176,6 +178,31 @@ def _convert(column: Any, text: str | None) -> object:
     except ValueError:
         raise KbError(f"{text!r} is not a valid value for {column.name}.") from None
     return text
+
+
+BOOKKEEPING = {"id", "created_at", "updated_at", "updated_by", "deleted_at"}
+
+
+def _checked_edit(table: str, field: str, value: str) -> str:
+    """A typed value goes through the same validation as a form edit, as text again.
+
+    Bookkeeping columns (tombstones, stamps) can only take one side's value: typing one would
+    let a resolve hide a row or forge who changed it.
+    """
+    from app.validation import RULES, clean
+
+    if field in BOOKKEEPING:
+        raise KbError(f"{field} can only be resolved with --mine or --theirs.")
+    if field not in RULES.get(table, {}):
+        return value
+    cleaned = clean(table, {field: value})[field]
+    if cleaned is None:
+        return ""
+    if isinstance(cleaned, bool):
+        return "1" if cleaned else "0"
+    if isinstance(cleaned, datetime | date):
+        return cleaned.isoformat()
+    return str(cleaned)
 
 
 def _is_text(kind: Any) -> bool:
@@ -221,7 +248,7 @@ def resolve(
     else:
         if value is None:
             raise KbError("Give the value to keep with --value.")
-        text, label = value, "edit"
+        text, label = _checked_edit(conflict.table, conflict.field, value), "edit"
     typed = _convert(columns[conflict.field], text)
     now = datetime.now(UTC).strftime(TIME_FORMAT)
     try:
