@@ -130,14 +130,15 @@ class Database:
 
         Opened per use, so a file replaced by sync is always read at its new inode.
         """
-        conn = connect_raw(self.path)
-        conn.execute("PRAGMA query_only=ON")
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("BEGIN")
-            yield conn
-        finally:
-            conn.close()
+        with self._translated():
+            conn = connect_raw(self.path)
+            conn.execute("PRAGMA query_only=ON")
+            conn.row_factory = sqlite3.Row
+            try:
+                conn.execute("BEGIN")
+                yield conn
+            finally:
+                conn.close()
 
     @property
     def engine(self) -> Engine:
@@ -153,7 +154,7 @@ class Database:
 
         if self._read_engine is None:
             self._read_engine = _make_engine(self.path, begin="BEGIN", query_only=True)
-        with Session(self._read_engine, expire_on_commit=False) as session:
+        with self._translated(), Session(self._read_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -163,24 +164,40 @@ class Database:
             raise ReadOnlyError(self.notice or f"{self.path} is open read-only.")
         from sqlmodel import Session
 
-        for _ in range(REOPEN_ATTEMPTS):
-            session = Session(self.engine, expire_on_commit=False)
-            connection = session.connection()
-            opened = connection.connection.driver_connection
-            if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
-                break
-            session.rollback()
-            session.close()
-        else:
-            raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+        with self._translated():
+            for _ in range(REOPEN_ATTEMPTS):
+                session = Session(self.engine, expire_on_commit=False)
+                connection = session.connection()
+                opened = connection.connection.driver_connection
+                if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
+                    break
+                session.rollback()
+                session.close()
+            else:
+                raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn SQLite's errors into sentences a person can act on (``KbError``).
+
+        A file damaged after it was opened, a lock held too long, or a unique value already
+        taken must never reach the user as a traceback.
+        """
         try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+            yield
+        except Exception as exc:
+            error = _as_kb_error(self.path, exc)
+            if error is None:
+                raise
+            raise error from None
 
     def close(self) -> None:
         """Release the engine, so no handle outlives the process's use of the file."""
@@ -188,6 +205,37 @@ class Database:
             if engine is not None:
                 engine.dispose()
         self._engine = self._read_engine = None
+
+
+_DAMAGED = ("malformed", "not a database", "could not decode", "disk image")
+
+
+def _as_kb_error(path: Path, exc: BaseException) -> KbError | None:
+    """The ``KbError`` for a database-level failure, or ``None`` if it is not one."""
+    if isinstance(exc, KbError):
+        return None
+    original = getattr(exc, "orig", exc)
+    if not isinstance(original, sqlite3.Error):
+        return None
+    message = str(original)
+    if any(mark in message.lower() for mark in _DAMAGED):
+        return KbError(
+            f"{path} is damaged ({message}); nothing was changed. Restore it from git "
+            "(git checkout -- FILE) or a backup."
+        )
+    if "database is locked" in message:
+        return KbError(
+            f"{path} is busy (another vendortui or a sync is writing); nothing was changed, "
+            "try again."
+        )
+    if message.startswith("UNIQUE constraint failed:"):
+        from app.validation import FieldError
+
+        field = message.split(":", 1)[1].split(",")[0].strip().split(".")[-1]
+        return FieldError(field, "is already used by another row; choose another")
+    if "readonly database" in message:
+        return KbError(f"{path} was replaced or made read-only while saving; try again.")
+    return None
 
 
 def _make_engine(path: Path, *, begin: str = "BEGIN IMMEDIATE", query_only: bool = False) -> Engine:

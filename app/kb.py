@@ -222,33 +222,34 @@ class KnowledgeBase:
 
         cleaned = clean("vendor", {"name": name, **values})
         base = cleaned.pop("slug", None) or slugify(cleaned["name"])
-        with self.db.read() as conn:
+        now, who = utcnow(), current_user()
+        with self.db.write() as session:
+            # Chosen inside the write lock, so two processes adding the same name cannot race.
             taken = {
                 row[0]
-                for row in conn.execute(
+                for row in session.connection().exec_driver_sql(
                     "SELECT slug FROM vendor WHERE deleted_at IS NULL"
                     " AND (slug = ? OR slug LIKE ?)",
                     (base, f"{base}-%"),
                 )
             }
-        if "slug" in values and base in taken:
-            raise FieldError("slug", f"{base!r} is already used by another vendor")
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        now, who = utcnow(), current_user()
-        vendor = Vendor(slug=slug, **cleaned, created_at=now, updated_at=now, updated_by=who)
-        runbook = Runbook(
-            vendor_id=vendor.id,
-            body=runbook_template(),
-            created_at=now,
-            updated_at=now,
-            updated_by=who,
-        )
-        with self.db.write() as session:
+            if "slug" in values and base in taken:
+                raise FieldError("slug", f"{base!r} is already used by another vendor")
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            vendor = Vendor(slug=slug, **cleaned, created_at=now, updated_at=now, updated_by=who)
             session.add(vendor)
             session.flush()
-            session.add(runbook)
+            session.add(
+                Runbook(
+                    vendor_id=vendor.id,
+                    body=runbook_template(),
+                    created_at=now,
+                    updated_at=now,
+                    updated_by=who,
+                )
+            )
         return vendor
 
     def save_runbook(self, vendor_id: str, body: str) -> Runbook:

@@ -53,7 +53,10 @@ def _insecure(backend: KeyringBackend) -> bool:
 
 
 def _backend(ref: str) -> KeyringBackend:
-    backend = keyring.get_keyring()
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a misconfigured PYTHON_KEYRING_BACKEND or a broken plugin
+        raise _unavailable(ref, "The configured keyring backend could not be loaded") from None
     if _insecure(backend):
         raise _unavailable(ref, "No secure keyring is available to hold client secrets")
     return backend

@@ -137,7 +137,7 @@ class AuthPanel(Vertical):
         try:
             statuses = self.app.kb.probes.status(self.vendor_id)
         except KbError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, statuses)
 
@@ -190,7 +190,6 @@ class AuthPanel(Vertical):
 
         kb = self.app.kb
         call = self.app.call_from_thread
-        configs = [s.config for s in kb.probes.status(self.vendor_id) if s.config.enabled]
 
         def progress(done: int, total: int, config: Any, report: Any) -> None:
             call(self._progress, done, total, f"{config.name}: {report.outcome.value}")
@@ -199,12 +198,14 @@ class AuthPanel(Vertical):
             on_user_code=lambda code, uri: call(self.app.push_screen, UserCodeScreen(code, uri)),
             open_browser=webbrowser.open,
         )
+        configs: list[Any] = []
         try:
+            configs = [s.config for s in kb.probes.status(self.vendor_id) if s.config.enabled]
             results = kb.probes.run(
                 configs, on_progress=progress, hooks=hooks, cancelled=self._cancel.is_set
             )
         except KbError as error:
-            call(self.notify, str(error), severity="error")
+            call(self.notify, str(error), severity="error", markup=False)
             results = []
         call(self._finished, len(results), len(configs))
 

@@ -56,9 +56,8 @@ class ProbeSweepScreen(ModalScreen[int]):
     def _sweep(self) -> None:
         kb = self.app.kb
         call = self.app.call_from_thread
-        names = {row.id: row.name for row in kb.vendor_rows()}
-        configs = [c for c in kb.probes.configs() if c.kind not in ("device_code", "auth_code")]
-        call(self.query_one("#sweep-bar", ProgressBar).update, total=len(configs), progress=0)
+        names: dict[str, str] = {}
+        configs: list[Any] = []
 
         def progress(done: int, total: int, config: Any, report: Any) -> None:
             line = Text.assemble(
@@ -72,9 +71,12 @@ class ProbeSweepScreen(ModalScreen[int]):
             call(self._progress, done, line)
 
         try:
+            names = {row.id: row.name for row in kb.vendor_rows()}
+            configs = [c for c in kb.probes.configs() if c.kind not in ("device_code", "auth_code")]
+            call(self.query_one("#sweep-bar", ProgressBar).update, total=len(configs), progress=0)
             results = kb.probes.run(configs, on_progress=progress, cancelled=self._cancel.is_set)
         except KbError as error:
-            call(self.notify, str(error), severity="error")
+            call(self.notify, str(error), severity="error", markup=False)
             results = []
         call(self._finished, len(results), len(configs))
 

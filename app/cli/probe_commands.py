@@ -1,13 +1,15 @@
 """SSO probe and secret commands: ``probe``, ``probe add``, ``probe list``, ``secret ...``.
 
 ``vendortui probe`` is meant for cron and CI: exit 0 when everything passes, 1 when something
-fails at the chosen level, 2 on usage or configuration errors. ``unreachable`` (offline, DNS) is
+fails at the chosen level, 2 on usage or configuration errors (including a probe that could not
+run: no keyring, no secret, a bad CA file). ``unreachable`` (offline, DNS) is
 reported but is not a failure: the vendor's SSO may be fine and we could not look.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import webbrowser
 
@@ -38,10 +40,10 @@ def _hooks() -> object:
     from app.probes import ProbeHooks
 
     def show_code(user_code: str, uri: str) -> None:
-        print(f"Sign in at {uri} and enter the code {user_code}", file=sys.stderr)
+        print(strip_control(f"Sign in at {uri} and enter the code {user_code}"), file=sys.stderr)
 
     def open_browser(url: str) -> None:
-        print(f"Opening your browser to sign in: {url}", file=sys.stderr)
+        print(strip_control(f"Opening your browser to sign in: {url}"), file=sys.stderr)
         webbrowser.open(url)
 
     return ProbeHooks(on_user_code=show_code, open_browser=open_browser)
@@ -97,7 +99,10 @@ def probe(args: argparse.Namespace) -> int:
                     print(strip_control(f"    {finding.severity.value}: {finding.message}"))
                     if finding.hint:
                         print(strip_control(f"      hint: {finding.hint}"))
-    return 1 if any(report.outcome.value in failing for _c, report in results) else 0
+    outcomes = {report.outcome.value for _c, report in results}
+    if outcomes & failing:
+        return 1
+    return 2 if "error" in outcomes else 0
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -245,11 +250,12 @@ def secret_delete(args: argparse.Namespace) -> int:
 )
 def secret_check(args: argparse.Namespace) -> int:
     """Exit 0 when the secret is there, 1 when it is not."""
-    from app.secrets import has_secret
+    from app.secrets import env_var, has_secret
 
     ref = _ref(args)
     if has_secret(ref):
-        print(f"The secret for {ref} is in the OS keyring.")
+        where = "environment" if os.environ.get(env_var(ref)) else "OS keyring"
+        print(f"The secret for {ref} is in the {where}.")
         return 0
     print(f"There is no secret for {ref}; store it with `vendortui secret set`.")
     return 1

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.errors import KbError
+from app.errors import KbError, ReadOnlyError
 from app.identity import current_user
 from models.enums import ProbeOutcome
 from models.ids import utcnow
@@ -174,7 +174,14 @@ class ProbeService:
         turns true the probes still running are cancelled and the ones done stay stored.
         Interactive kinds run one at a time with ``hooks`` (they need a person).
         """
-        return asyncio.run(self._run(configs, on_progress, hooks, cancelled))
+        if self.db.readonly:
+            raise ReadOnlyError(
+                self.db.notice or f"{self.db.path} is open read-only, so results cannot be stored."
+            )
+        try:
+            return asyncio.run(self._run(configs, on_progress, hooks, cancelled))
+        except* KbError as group:
+            raise group.exceptions[0] from None
 
     async def _run(
         self,

@@ -47,9 +47,7 @@ def _row_text(table: str, names: list[str], key: int | None, row: tuple[object, 
     """A row's block. Rows whose strings are short and plain (most) skip per-field checks."""
     head = f"\n[{table} {row[key]}]" if key is not None else f"\n[{table}]"
     strings = [v for v in row if isinstance(v, str)]
-    plain = not _SPECIAL.search("".join(strings)) and all(
-        len(v) <= BLOCK_OVER for v in strings
-    )
+    plain = not _SPECIAL.search("".join(strings)) and all(len(v) <= BLOCK_OVER for v in strings)
     if plain:
         parts = [
             f"{n}: null" if v is None else f'{n}: "{v}"' if isinstance(v, str) else f"{n}: {v}"

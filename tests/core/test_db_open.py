@@ -165,3 +165,21 @@ def test_writer_waiting_on_a_sync_lock_reopens_the_replaced_file(
     with KnowledgeBase.open(kb.path).db.read() as conn:
         people = [row[0] for row in conn.execute("SELECT name FROM person")]
     assert people == ["During"]
+
+
+def test_file_damaged_while_open_gives_a_sentence_on_read_and_write(
+    kb: KnowledgeBase,
+) -> None:
+    from models import Vendor
+
+    vendor = kb.add_vendor("Acme")
+    for n in range(30):
+        kb.add_vendor(f"Filler {n}", description="x" * 2000)
+    data = bytearray(kb.path.read_bytes())
+    data[8192:] = b"\xee" * (len(data) - 8192)
+    kb.path.write_bytes(bytes(data))
+    with pytest.raises(KbError, match="is damaged"):
+        kb.vendor_rows()
+    with pytest.raises(KbError, match="is damaged"):
+        kb.update(Vendor, vendor.id, name="Acme 2")
+    assert kb.path.read_bytes() == bytes(data), "nothing was written to the damaged file"

@@ -109,3 +109,12 @@ def test_runbook_save_and_verify_record_who(kb: KnowledgeBase) -> None:
     card = kb.card(vendor.id)
     assert card.runbook.body == "# Acme\n\nRestart it.\n"
     assert card.runbook.verified_at is not None
+
+
+def test_renaming_a_slug_to_a_taken_one_is_a_field_error(kb: KnowledgeBase) -> None:
+    kb.add_vendor("Acme")
+    other = kb.add_vendor("Other")
+    with pytest.raises(FieldError) as err:
+        kb.update(Vendor, other.id, slug="acme")
+    assert err.value.field == "slug"
+    assert kb.card(other.id).vendor.slug == "other"

@@ -145,7 +145,8 @@ def test_client_credentials_with_the_secret_from_the_environment(
 ) -> None:
     _cc_probe(db, op_https)
     missing = run(db, "probe", "okta", env={"DBUS_SESSION_BUS_ADDRESS": "disabled:"})
-    assert missing.returncode == 0 and missing.stdout.startswith("ERROR")
+    assert missing.returncode == 2, "a probe that could not run is a configuration error"
+    assert missing.stdout.startswith("ERROR")
     assert "for this run only" in missing.stdout, "says how to get a keyring or use the env var"
     ok = run(db, "probe", "okta", env={env_var("okta/machine"): op_https.machine_secret})
     assert ok.returncode == 0 and ok.stdout.startswith("PASS"), ok.stdout + ok.stderr
@@ -168,3 +169,18 @@ def test_client_credentials_with_the_real_keyring(db: Path, op_https: OpenIdProv
     assert op_https.machine_secret.encode() not in db.read_bytes()
     assert run(db, "secret", "delete", "okta", "machine").returncode == 0
     assert run(db, "secret", "check", "okta", "machine").returncode == 1
+
+
+def test_read_only_knowledge_base_refuses_before_probing(db: Path) -> None:
+    import sqlite3
+
+    run(db, "probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", "https://127.0.0.1:9")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = db.read_bytes()
+    result = run(db, "probe", "--all")
+    assert result.returncode == 2
+    assert "read-only" in result.stderr and "Traceback" not in result.stderr
+    assert "unexpected" not in result.stderr
+    assert db.read_bytes() == before
