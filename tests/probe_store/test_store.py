@@ -119,3 +119,15 @@ def test_probe_form_validation(kb: KnowledgeBase, values: dict, field: str) -> N
     with pytest.raises(FieldError) as err:
         kb.create(ProbeConfig, vendor_id=vendor.id, name="p", **values)
     assert err.value.field == field
+
+
+def test_spec_mirrors_every_stored_probe_column() -> None:
+    """ProbeSpec repeats ProbeConfig's fields by hand: this catches the two drifting apart."""
+    from dataclasses import fields
+
+    from app.probes.spec import ProbeSpec
+    from models.base import Synced
+
+    stored = set(ProbeConfig.model_fields) - set(Synced.model_fields)
+    stored -= {"vendor_id", "enabled"}
+    assert stored <= {f.name for f in fields(ProbeSpec)}
