@@ -726,6 +726,19 @@ def _copy_database(source: Path, dest: Path) -> None:
         out.close()
 
 
+def _checkout_only_branch(repo: Repo) -> None:
+    """A remote whose HEAD names a branch that does not exist (a bare repository created with
+    git's old ``master`` default while we push ``main``) clones empty: take its one branch,
+    or ``main``, instead."""
+    listed = repo.run("branch", "-r", "--format=%(refname:short)").stdout.decode().split()
+    branches = [b for b in listed if b != "origin/HEAD" and b.startswith("origin/")]
+    pick = (
+        "origin/main" if "origin/main" in branches else (branches[0] if len(branches) == 1 else "")
+    )
+    if pick:
+        repo.run("checkout", "-q", "-B", pick.split("/", 1)[1], "--track", pick)
+
+
 def clone(url: str, folder: Path) -> Path:
     """Join an existing team knowledge base: clone, configure the drivers, make it default."""
     folder = Path(os.path.abspath(folder))
@@ -745,6 +758,8 @@ def clone(url: str, folder: Path) -> Path:
         if done.returncode:
             lines = done.stderr.decode(errors="replace").strip().splitlines()
             raise KbError(f"Could not clone {redact(url)} ({redact(lines[-1] if lines else '')}).")
+        if not db_path.exists():
+            _checkout_only_branch(Repo(folder, folder / ".git"))
         if not db_path.exists():
             raise KbError(
                 f"{redact(url)} holds no {DB_NAME}, so it is not a vendortui knowledge base; "

@@ -1,0 +1,25 @@
+"""Joining a remote whose HEAD names a branch that was never pushed (a bare repository made
+with git's old ``master`` default, while the team pushes ``main``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.kb import KnowledgeBase
+from app.sync import service
+from tests.sync.conftest import git, set_identity
+
+
+def test_clone_takes_the_pushed_branch_when_head_is_unborn(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "master", str(remote))
+    alice = tmp_path / "alice"
+    alice.mkdir()
+    git(alice, "init", "-q", "-b", "main")
+    set_identity(alice, "alice")
+    db = service.init(alice, str(remote))
+    KnowledgeBase.open(db).add_vendor("Acme")
+    assert service.sync(db).pushed
+    joined = service.clone(str(remote), tmp_path / "bob")
+    assert [row.name for row in KnowledgeBase.open(joined).vendor_rows()] == ["Acme"]
+    assert git(tmp_path / "bob", "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
