@@ -29,7 +29,6 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Select, Static
 
@@ -40,6 +39,7 @@ from app.text import strip_control
 from models.enums import ItemState, RunStatus
 from models.ids import utcnow
 from screens.confirm import ConfirmScreen
+from screens.cursor_view import CursorView
 
 if TYPE_CHECKING:
     from app.checklists.service import ChecklistService, TickResult
@@ -87,19 +87,13 @@ def sections_of(items: list[ItemView]) -> list[Section]:
     return out
 
 
-class ChecklistLines(ScrollView, can_focus=True):
+class ChecklistLines(CursorView, can_focus=True):
     """Sections and items as lines: a cursor, folding, and drawing only what is visible.
 
     A row is ``-1 - s`` for the header of section ``s``, or an item index ``>= 0``.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
         Binding("enter,o", "fold", "Fold"),
         Binding("z", "fold_all", "Fold all", show=False),
     ]
@@ -201,17 +195,16 @@ class ChecklistLines(ScrollView, can_focus=True):
 
     # Cursor -----------------------------------------------------------------------------------
 
-    def move_to(self, y: int) -> None:
-        """Put the cursor on visible row ``y`` and scroll it into view."""
-        if not self.rows:
-            return
-        old, self.cursor = self.cursor, max(0, min(y, len(self.rows) - 1))
-        page = max(1, self.scrollable_content_region.height)
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + page:
-            self.scroll_to(y=self.cursor - page + 1, animate=False, immediate=True)
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def move_to(self, row: int) -> None:
+        """Put the cursor on visible row ``row`` and scroll it into view."""
+        if self.rows:
+            super().move_to(row)
+
+    def cursor_moved(self, old: int) -> None:
         self.refresh_line(old)
         self.refresh_line(self.cursor)
         self.post_message(self.Highlighted())
@@ -233,28 +226,6 @@ class ChecklistLines(ScrollView, can_focus=True):
             if self.rows[y] >= 0:
                 self.move_to(y)
                 return
-
-    @property
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_page_up(self) -> None:
-        self.move_to(self.cursor - self._page)
-
-    def action_page_down(self) -> None:
-        self.move_to(self.cursor + self._page)
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self.rows) - 1)
 
     def action_fold(self) -> None:
         """Fold or unfold the section under the cursor; the cursor stays on its header."""

@@ -21,13 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.attention import AttentionItem
 from app.card import status_text
 from app.queries import VendorRow
 from app.text import strip_control
+from screens.cursor_view import CursorView
 
 T = TypeVar("T")
 
@@ -55,21 +55,14 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-class VirtualList(ScrollView, Generic[T], can_focus=True):
+class VirtualList(CursorView, Generic[T], can_focus=True):
     """A scrolling list with a header line, a cursor, j/k, mouse clicks and the wheel."""
 
     COLUMNS: ClassVar[Sequence[Column]] = ()
     EMPTY: ClassVar[str] = "Nothing to show."
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
+    HEADER_LINES: ClassVar[int] = 1
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--header",
@@ -127,37 +120,19 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     # Cursor -----------------------------------------------------------------------------------
 
     @property
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+    def row_count(self) -> int:
+        return len(self.items)
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.items) - 1))
+        return self.clamp_cursor(value)
 
-    def watch_cursor(self, value: int) -> None:
-        top = round(self.scroll_y)
-        if value < top:
-            self.scroll_to(y=value, animate=False, immediate=True)
-        elif value >= top + self._page:
-            self.scroll_to(y=value - self._page + 1, animate=False, immediate=True)
+    def watch_cursor(self) -> None:
+        self.scroll_to_cursor()
         self.refresh()
 
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_page_up(self) -> None:
-        self.cursor -= self._page
-
-    def action_page_down(self) -> None:
-        self.cursor += self._page
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.items) - 1
+    def move_to(self, row: int) -> None:
+        """Set the reactive ``cursor``: it clamps, scrolls and redraws itself."""
+        self.cursor = row
 
     def action_select(self) -> None:
         item = self.current

@@ -81,6 +81,24 @@ async def _prepare(
     return discovery
 
 
+async def _start(
+    client: ProbeClient,
+    spec: ProbeSpec,
+    secret: str | None,
+    hook: Callable[..., object] | None,
+    what: str,
+    rec: Recorder,
+) -> Discovery | None:
+    """An interactive probe's start: a person to reach through ``hook``, then ``_prepare``.
+
+    Without the hook it records ``probe.needs_user`` (``what`` says what the person is for).
+    """
+    if hook is None:
+        _needs_user(rec, what)
+        return None
+    return await _prepare(client, spec, secret, rec)
+
+
 async def probe_auth_code(
     client: ProbeClient,
     spec: ProbeSpec,
@@ -89,11 +107,9 @@ async def probe_auth_code(
     rec: Recorder,
 ) -> None:
     """Authorization code + PKCE S256 through the browser, back to a loopback redirect."""
-    if hooks is None or hooks.open_browser is None:
-        _needs_user(rec, "a browser sign-in")
-        return
-    discovery = await _prepare(client, spec, secret, rec)
-    if discovery is None:
+    open_browser = hooks.open_browser if hooks is not None else None
+    discovery = await _start(client, spec, secret, open_browser, "a browser sign-in", rec)
+    if discovery is None or open_browser is None:
         return
     authorization_endpoint = discovery.endpoint("authorization_endpoint")
     if not endpoint_ok(authorization_endpoint, discovery.metadata, spec):
@@ -115,7 +131,7 @@ async def probe_auth_code(
         )
         try:
             with rec.step("user"):
-                await _call(hooks.open_browser, url)
+                await _call(open_browser, url)
                 async with asyncio.timeout(spec.interactive_timeout_s):
                     answer = await listener.wait()
         except TimeoutError:
@@ -185,11 +201,9 @@ async def probe_device_code(
     rec: Recorder,
 ) -> None:
     """Device authorization: show the user code, poll politely, validate what comes back."""
-    if hooks is None or hooks.on_user_code is None:
-        _needs_user(rec, "a user code to enter")
-        return
-    discovery = await _prepare(client, spec, secret, rec)
-    if discovery is None:
+    on_user_code = hooks.on_user_code if hooks is not None else None
+    discovery = await _start(client, spec, secret, on_user_code, "a user code to enter", rec)
+    if discovery is None or on_user_code is None:
         return
     device_endpoint = discovery.endpoint("device_authorization_endpoint")
     if not device_endpoint:
@@ -238,7 +252,7 @@ async def probe_device_code(
     expires_in = _number(grant.get("expires_in"), spec.interactive_timeout_s)
     try:
         with rec.step("user"):
-            await _call(hooks.on_user_code, user_code, verification_uri)
+            await _call(on_user_code, user_code, verification_uri)
             async with asyncio.timeout(min(expires_in, spec.interactive_timeout_s)):
                 token = await _poll(client, discovery, device_code, interval, rec)
     except TimeoutError:
