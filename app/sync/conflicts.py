@@ -20,6 +20,7 @@ from app.db import Database
 from app.errors import KbError
 from app.sync.merge import TIME_FORMAT
 from app.sync.summary import LABELS
+from app.validation import FieldError
 
 Choice = Literal["mine", "theirs", "value"]
 MIN_PREFIX = 4
@@ -223,8 +224,6 @@ def resolve(
 
     ``conflict_id`` may be a unique prefix (at least 4 characters) of the id.
     """
-    from sqlalchemy.exc import IntegrityError
-
     who = me or _me()
     prefix = conflict_id.strip().lower()
     if len(prefix) < MIN_PREFIX:
@@ -268,7 +267,7 @@ def resolve(
                 "updated_at = ?, updated_by = ? WHERE id = ?",
                 (now, who, label, now, who, conflict.id),
             )
-    except IntegrityError:
+    except FieldError:  # the database's UNIQUE refusal, translated by Database.write
         raise KbError(
             f"{text!r} cannot be used for {conflict.table}.{conflict.field}: another row "
             "already has it (a vendor slug must be unique); choose another with --value."
