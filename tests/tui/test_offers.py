@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from app.kb import KnowledgeBase
 from screens.app import VendorTui
 from screens.confirm import ConfirmScreen
@@ -13,17 +15,22 @@ def _runs(kb: KnowledgeBase) -> list[str]:
     return [run.template_key for run in kb.checklists.runs(kb.find_vendor_id("datadog"))]
 
 
+async def _data_category_form(pilot: Pilot[None]) -> FormScreen:
+    """Open Datadog's Data tab and its add form."""
+    await open_datadog(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FormScreen)
+    return pilot.app.screen
+
+
 async def test_adding_pii_data_offers_the_new_data_category_checklist(
     tui: VendorTui, tui_kb: KnowledgeBase
 ) -> None:
     async with tui.run_test(size=SIZE) as pilot:
-        await open_datadog(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = tui.screen
-        assert isinstance(form, FormScreen)
+        form = await _data_category_form(pilot)
         form.query_one("#field-name").value = "Customer e-mails"
         form.query_one("#field-pii_level").value = "high"
         await pilot.press("ctrl+s")
@@ -39,12 +46,8 @@ async def test_no_pii_no_offer_and_declining_starts_nothing(
     tui: VendorTui, tui_kb: KnowledgeBase
 ) -> None:
     async with tui.run_test(size=SIZE) as pilot:
-        await open_datadog(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        tui.screen.query_one("#field-name").value = "Build metrics"
+        form = await _data_category_form(pilot)
+        form.query_one("#field-name").value = "Build metrics"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(tui.screen, (ConfirmScreen, FormScreen))
