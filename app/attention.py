@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.queries import parse_date, parse_moment
-from models.rules import CANCEL_BY_WARNING_DAYS, RECENT_EVENT_DAYS, cancel_by
+from vendortui.app.queries import parse_date, parse_moment
+from vendortui.models.rules import CANCEL_BY_WARNING_DAYS, RECENT_EVENT_DAYS, cancel_by
 
 SEVERITY_ORDER = {"overdue": 0, "due": 1, "info": 2}
 VERIFY_RUNBOOK = "Walk through the runbook, fix what changed, mark it verified (v on its tab)."
@@ -208,7 +208,7 @@ RULES: list[Rule] = [
 
 
 def _probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    from app.probes.due import probe_rules
+    from vendortui.app.probes.due import probe_rules
 
     return probe_rules(conn, today, within)
 
@@ -217,7 +217,7 @@ RULES.append(_probe_rules)
 
 
 def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    from app.checklists.due import checklist_rules
+    from vendortui.app.checklists.due import checklist_rules
 
     return checklist_rules(conn, today, within)
 

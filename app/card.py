@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.kb import RoleLine, VendorCard, age
-from app.text import strip_control
-from models.rules import review_cadence
+from vendortui.app.kb import RoleLine, VendorCard, age
+from vendortui.app.text import strip_control
+from vendortui.models.rules import review_cadence
 
 
 def _contact(line: RoleLine) -> str:

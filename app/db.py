@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import dbfile
-from app.errors import KbError, ReadOnlyError
+from vendortui.app import dbfile
+from vendortui.app.errors import KbError, ReadOnlyError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -90,7 +90,7 @@ class Database:
         A plain ``git merge`` that left the file unmerged is completed first (team sync).
         """
         if for_writing:
-            from app.sync.pending import finish_unmerged
+            from vendortui.app.sync.pending import finish_unmerged
 
             finish_unmerged(path)
         state = dbfile.inspect(path, for_writing=for_writing)
@@ -119,7 +119,7 @@ class Database:
                     ),
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
-            from app.migrate import upgrade
+            from vendortui.app.migrate import upgrade
 
             upgrade(path)
         return cls(path, readonly=not for_writing)
@@ -229,7 +229,7 @@ def _as_kb_error(path: Path, exc: BaseException) -> KbError | None:
             "try again."
         )
     if message.startswith("UNIQUE constraint failed:"):
-        from app.validation import FieldError
+        from vendortui.app.validation import FieldError
 
         field = message.split(":", 1)[1].split(",")[0].strip().split(".")[-1]
         return FieldError(field, "is already used by another row; choose another")

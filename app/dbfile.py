@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import KbError
+from vendortui.app.errors import KbError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"

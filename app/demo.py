@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from app.errors import KbError
-from app.identity import current_user
-from app.validation import clean
-from models.ids import utcnow
+from vendortui.app.errors import KbError
+from vendortui.app.identity import current_user
+from vendortui.app.validation import clean
+from vendortui.models.ids import utcnow
 
 if TYPE_CHECKING:
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+)d)?$")
 
@@ -56,17 +56,17 @@ class DemoPlan:
 
 
 def _vendor_files() -> list[Any]:
-    folder = files("seed_data").joinpath("demo", "vendors")
+    folder = files("vendortui.seed_data").joinpath("demo", "vendors")
     return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
 def _plan(existing_slugs: set[str], people_by_email: dict[str, str], today: date) -> DemoPlan:
-    from models import DataCategory, Event, Person, ProbeConfig, Role, Runbook, Vendor
+    from vendortui.models import DataCategory, Event, Person, ProbeConfig, Role, Runbook, Vendor
 
     plan = DemoPlan()
     now, who = utcnow(), current_user()
     stamp = {"created_at": now, "updated_at": now, "updated_by": who}
-    runbooks = files("seed_data").joinpath("demo", "runbooks")
+    runbooks = files("vendortui.seed_data").joinpath("demo", "runbooks")
     for source in _vendor_files():
         try:
             spec = yaml.safe_load(source.read_text(encoding="utf-8"))

@@ -13,19 +13,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from app import queries
-from app.attention import AttentionItem, attention
-from app.db import Database
-from app.errors import KbError
-from app.identity import current_user
-from app.validation import FieldError, clean
-from models.ids import utcnow
-from models.rules import cancel_by, review_cadence, slugify
+from vendortui.app import queries
+from vendortui.app.attention import AttentionItem, attention
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.app.identity import current_user
+from vendortui.app.validation import FieldError, clean
+from vendortui.models.ids import utcnow
+from vendortui.models.rules import cancel_by, review_cadence, slugify
 
 if TYPE_CHECKING:
-    from app.checklists.service import ChecklistService
-    from app.probes.store import ProbeService
-    from models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
+    from vendortui.app.checklists.service import ChecklistService
+    from vendortui.app.probes.store import ProbeService
+    from vendortui.models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
 
 T = TypeVar("T", bound="Synced")
 
@@ -82,7 +82,7 @@ class KnowledgeBase:
     @functools.cached_property
     def probes(self) -> ProbeService:
         """SSO probe configurations and results."""
-        from app.probes.store import ProbeService
+        from vendortui.app.probes.store import ProbeService
 
         return ProbeService(self.db)
 
@@ -94,7 +94,7 @@ class KnowledgeBase:
     @functools.cached_property
     def checklists(self) -> ChecklistService:
         """Checklist templates and runs; imported on first use so start-up stays light."""
-        from app.checklists.service import ChecklistService
+        from vendortui.app.checklists.service import ChecklistService
 
         return ChecklistService(self.db)
 
@@ -126,7 +126,7 @@ class KnowledgeBase:
         """The whole vendor card; raises ``KbError`` if the vendor is gone."""
         from sqlmodel import col, select
 
-        from models import DataCategory, Event, Person, Role, Runbook, Vendor
+        from vendortui.models import DataCategory, Event, Person, Role, Runbook, Vendor
 
         with self.db.session() as session:
             vendor = session.get(Vendor, vendor_id)
@@ -166,7 +166,7 @@ class KnowledgeBase:
         """Every live person, by name: the choices when assigning a role."""
         from sqlmodel import col, select
 
-        from models import Person
+        from vendortui.models import Person
 
         with self.db.session() as session:
             return list(
@@ -218,7 +218,7 @@ class KnowledgeBase:
     def add_vendor(self, name: str, **values: Any) -> Vendor:
         """Create a vendor with a slug unique among live vendors, and its runbook from the
         template."""
-        from models import Runbook, Vendor
+        from vendortui.models import Runbook, Vendor
 
         cleaned = clean("vendor", {"name": name, **values})
         base = cleaned.pop("slug", None) or slugify(cleaned["name"])
@@ -254,7 +254,7 @@ class KnowledgeBase:
 
     def save_runbook(self, vendor_id: str, body: str) -> Runbook:
         """Store a new runbook text (creating the runbook row if the vendor has none)."""
-        from models import Runbook
+        from vendortui.models import Runbook
 
         card = self.card(vendor_id)
         if card.runbook is None:
@@ -263,7 +263,7 @@ class KnowledgeBase:
 
     def verify_runbook(self, vendor_id: str) -> Runbook:
         """Record that the runbook was walked through and is correct, now, by the current user."""
-        from models import Runbook
+        from vendortui.models import Runbook
 
         card = self.card(vendor_id)
         runbook = card.runbook or self.create(Runbook, vendor_id=vendor_id, body=runbook_template())
@@ -279,7 +279,7 @@ def runbook_template() -> str:
     """The Markdown a new vendor's runbook starts from (``seed_data/runbook_template.md``)."""
     from importlib.resources import files
 
-    return files("seed_data").joinpath("runbook_template.md").read_text(encoding="utf-8")
+    return files("vendortui.seed_data").joinpath("runbook_template.md").read_text(encoding="utf-8")
 
 
 def age(moment: datetime | None, now: datetime | None = None) -> str:

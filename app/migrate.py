@@ -5,7 +5,7 @@ migrating (a batch table rebuild would otherwise cascade-delete child rows), one
 ``BEGIN IMMEDIATE`` transaction with transactional DDL so a failed migration leaves nothing
 half-done, and ``PRAGMA foreign_key_check`` afterwards.
 
-Developers create a revision with ``python -m app.migrate revision "what changed"``.
+Developers create a revision with ``python -m vendortui.app.migrate revision "what changed"``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.db import connect_raw
-from app.errors import KbError
+from vendortui.app.db import connect_raw
+from vendortui.app.errors import KbError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -70,13 +70,13 @@ def upgrade(path: Path, revision: str = "head") -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m app.migrate revision MESSAGE``: autogenerate a revision from the models."""
+    """``python -m vendortui.app.migrate revision MESSAGE``: autogenerate a revision from the models."""
     import tempfile
 
     from alembic import command
 
     if len(argv) != 2 or argv[0] != "revision":
-        print("usage: python -m app.migrate revision MESSAGE", file=sys.stderr)
+        print("usage: python -m vendortui.app.migrate revision MESSAGE", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "scratch.db"

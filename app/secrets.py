@@ -19,7 +19,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
-from app.errors import KbError
+from vendortui.app.errors import KbError
 
 SERVICE = "vendortui"
 ENV_PREFIX = "VENDORTUI_SECRET_"

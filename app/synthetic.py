@@ -13,9 +13,9 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from app.db import Database, connect_raw
-from models.enums import EventKind, PiiLevel, RiskTier, Status
-from models.ids import new_id
+from vendortui.app.db import Database, connect_raw
+from vendortui.models.enums import EventKind, PiiLevel, RiskTier, Status
+from vendortui.models.ids import new_id
 
 _WORDS = [
     "alpha",

@@ -12,8 +12,16 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlparse
 
-from app.errors import KbError
-from models.enums import EventKind, PiiLevel, ProbeKind, RiskTier, RoleKind, SsoProtocol, Status
+from vendortui.app.errors import KbError
+from vendortui.models.enums import (
+    EventKind,
+    PiiLevel,
+    ProbeKind,
+    RiskTier,
+    RoleKind,
+    SsoProtocol,
+    Status,
+)
 
 
 class FieldError(KbError):
@@ -150,7 +158,7 @@ def slug(field: str, value: Any) -> str:
 
 def claims(field: str, value: Any) -> str:
     """Expected ID-token claims: a JSON object or ``name=value`` pairs."""
-    from app.probes.spec import parse_expected_claims
+    from vendortui.app.probes.spec import parse_expected_claims
 
     raw = str(value or "").strip()
     try:

@@ -79,8 +79,8 @@ def big_template(items: int) -> str:
 
 def add_checklists(path: Path, vendors: int) -> None:
     """Runs on top of the synthetic vendors: reviews, rollouts with blocked items, breaches."""
-    from app.db import connect_raw
-    from models.ids import new_id
+    from vendortui.app.db import connect_raw
+    from vendortui.models.ids import new_id
 
     rng = random.Random(11)
     conn = connect_raw(path)
@@ -170,8 +170,8 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
     from textual.screen import Screen
     from textual.widgets import Static
 
-    from app.kb import KnowledgeBase
-    from screens.checklist_walker import ChecklistWalker
+    from vendortui.app.kb import KnowledgeBase
+    from vendortui.screens.checklist_walker import ChecklistWalker
 
     def done_count(screen: object) -> int:
         if not isinstance(screen, ChecklistWalker) or screen.detail is None:
@@ -313,8 +313,8 @@ def main() -> int:
     parser.add_argument("--ticks", type=int, default=41)
     args = parser.parse_args()
 
-    from app.kb import KnowledgeBase
-    from app.synthetic import generate
+    from vendortui.app.kb import KnowledgeBase
+    from vendortui.app.synthetic import generate
 
     work = Path(tempfile.mkdtemp(prefix="vendortui-bench-"))
     kb = KnowledgeBase.open(work / "walk.db")

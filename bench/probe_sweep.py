@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.probes import ProbeReport, ProbeSpec, run_probe, sweep
-from app.probes.sweep import DEFAULT_CONCURRENCY
-from models.enums import ProbeKind, ProbeOutcome
+from vendortui.app.probes import ProbeReport, ProbeSpec, run_probe, sweep
+from vendortui.app.probes.sweep import DEFAULT_CONCURRENCY
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 SPEEDUP_TARGET = 10.0
 CPU_TARGET_MS = 5.0

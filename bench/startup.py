@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.demo import load_demo  # noqa: E402
-from app.kb import KnowledgeBase  # noqa: E402
-from app.queries import filter_rows  # noqa: E402
-from app.synthetic import generate  # noqa: E402
+from vendortui.app.demo import load_demo  # noqa: E402
+from vendortui.app.kb import KnowledgeBase  # noqa: E402
+from vendortui.app.queries import filter_rows  # noqa: E402
+from vendortui.app.synthetic import generate  # noqa: E402
 
 COLUMNS, LINES = 120, 40
 TIMEOUT = 20.0
@@ -53,8 +53,8 @@ Minimal().run()
 VENDORTUI = """
 import sys
 from pathlib import Path
-from app.kb import KnowledgeBase
-from screens.app import VendorTui
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.app import VendorTui
 
 VendorTui(KnowledgeBase.open(Path(sys.argv[1]))).run()
 """

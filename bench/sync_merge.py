@@ -21,11 +21,11 @@ from pathlib import Path
 
 os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
 
-from app.sync import repo as repo_module
-from app.sync import service
-from app.sync.merge import merge_files
-from app.sync.pending import finish_unmerged
-from app.synthetic import generate
+from vendortui.app.sync import repo as repo_module
+from vendortui.app.sync import service
+from vendortui.app.sync.merge import merge_files
+from vendortui.app.sync.pending import finish_unmerged
+from vendortui.app.synthetic import generate
 
 TARGETS = {"merge": 2.0, "dump": 1.0, "idle sync (vendortui's part)": 0.5, "open hook": 0.005}
 
@@ -85,7 +85,7 @@ def main() -> int:
         figures["merge"] = _best(lambda: merge_files(base, ours, theirs, out, who="bench"))
         conflicts = sqlite3.connect(out).execute("SELECT count(*) FROM conflict").fetchone()[0]
 
-        dump_cmd = [sys.executable, "-m", "app.sync", "dump", str(out)]
+        dump_cmd = [sys.executable, "-m", "vendortui", "dump", str(out)]
 
         def dump() -> None:
             subprocess.run(dump_cmd, check=True, stdout=subprocess.DEVNULL, timeout=60)
@@ -124,7 +124,7 @@ def main() -> int:
         figures["idle sync (vendortui's part)"] = total - in_git
         cli_start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "app.sync", "sync", "-q", "--db", str(db_path)],
+            [sys.executable, "-m", "vendortui", "sync", "-q", "--db", str(db_path)],
             check=True,
             stdout=subprocess.DEVNULL,
             timeout=120,

@@ -11,26 +11,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from models.base import Synced
+    from vendortui.models.base import Synced
 
 _HOMES = {
-    "Synced": "models.base",
-    "new_id": "models.ids",
-    "utcnow": "models.ids",
-    "ChecklistItem": "models.checklist",
-    "ChecklistRun": "models.checklist",
-    "ChecklistTemplate": "models.checklist",
-    "ChecklistTick": "models.checklist",
-    "Conflict": "models.conflict",
-    "ProbeConfig": "models.probe",
-    "ProbeResult": "models.probe",
-    "DataCategory": "models.vendor",
-    "Event": "models.vendor",
-    "Person": "models.vendor",
-    "Role": "models.vendor",
-    "Runbook": "models.vendor",
-    "Setting": "models.vendor",
-    "Vendor": "models.vendor",
+    "Synced": "vendortui.models.base",
+    "new_id": "vendortui.models.ids",
+    "utcnow": "vendortui.models.ids",
+    "ChecklistItem": "vendortui.models.checklist",
+    "ChecklistRun": "vendortui.models.checklist",
+    "ChecklistTemplate": "vendortui.models.checklist",
+    "ChecklistTick": "vendortui.models.checklist",
+    "Conflict": "vendortui.models.conflict",
+    "ProbeConfig": "vendortui.models.probe",
+    "ProbeResult": "vendortui.models.probe",
+    "DataCategory": "vendortui.models.vendor",
+    "Event": "vendortui.models.vendor",
+    "Person": "vendortui.models.vendor",
+    "Role": "vendortui.models.vendor",
+    "Runbook": "vendortui.models.vendor",
+    "Setting": "vendortui.models.vendor",
+    "Vendor": "vendortui.models.vendor",
 }
 
 _SYNCED_ORDER = (

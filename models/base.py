@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.ids import new_id, utcnow
+from vendortui.models.ids import new_id, utcnow
 
 
 class Synced(SQLModel):

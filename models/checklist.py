@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Field
 
-from models.base import Synced
+from vendortui.models.base import Synced
 
 
 class ChecklistTemplate(Synced, table=True):

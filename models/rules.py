@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from models.enums import RiskTier
+from vendortui.models.enums import RiskTier
 
 REVIEW_CADENCE_DAYS: dict[str, int] = {
     RiskTier.CRITICAL: 180,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, text
 from sqlmodel import Field
 
-from models.base import Synced
+from vendortui.models.base import Synced
 
 
 class Vendor(Synced, table=True):

@@ -20,20 +20,20 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from app.errors import KbError
-from app.kb import KnowledgeBase
-from app.queries import VendorRow
-from app.text import safe
-from models.ids import utcnow
-from screens.confirm import ConfirmScreen
-from screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
-from screens.home import HomeScreen
-from screens.palette import ActionCommands, VendorCommands
+from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.queries import VendorRow
+from vendortui.app.text import safe
+from vendortui.models.ids import utcnow
+from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
+from vendortui.screens.home import HomeScreen
+from vendortui.screens.palette import ActionCommands, VendorCommands
 
 if TYPE_CHECKING:
-    from app.kb import VendorCard
-    from models import Person
-    from screens.vendor import VendorScreen
+    from vendortui.app.kb import VendorCard
+    from vendortui.models import Person
+    from vendortui.screens.vendor import VendorScreen
 
 R = TypeVar("R")
 
@@ -86,7 +86,7 @@ class VendorTui(App[None]):
         rows = self.vendor_rows()
 
         def warm() -> None:
-            import models
+            from vendortui import models
 
             models.load_all()
             if rows:
@@ -148,7 +148,7 @@ class VendorTui(App[None]):
 
     def current_vendor(self) -> VendorScreen | None:
         """The vendor screen on top, if that is what is showing."""
-        from screens.vendor import VendorScreen
+        from vendortui.screens.vendor import VendorScreen
 
         return self.screen if isinstance(self.screen, VendorScreen) else None
 
@@ -161,7 +161,7 @@ class VendorTui(App[None]):
         self.background(lambda: kb.card(vendor_id), self._show_vendor)
 
     def _show_vendor(self, card: VendorCard) -> None:
-        from screens.vendor import VendorScreen
+        from vendortui.screens.vendor import VendorScreen
 
         self.go_home()
         if not self.is_screen_installed("vendor"):
@@ -178,20 +178,20 @@ class VendorTui(App[None]):
 
     def action_help(self) -> None:
         """``?``: every key on every screen."""
-        from screens.help import HelpScreen
+        from vendortui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_people(self) -> None:
         """Everyone we may need to reach."""
-        from screens.people import PeopleScreen
+        from vendortui.screens.people import PeopleScreen
 
         self.push_screen(PeopleScreen())
 
     def action_probe_sweep(self) -> None:
         """Run every vendor's machine SSO probes, with progress; escape cancels."""
-        from screens.probe_sweep import ProbeSweepScreen
+        from vendortui.screens.probe_sweep import ProbeSweepScreen
 
         self.push_screen(ProbeSweepScreen())
 
@@ -200,7 +200,7 @@ class VendorTui(App[None]):
         self.run_worker(self._sync, thread=True, exclusive=True, group="sync")
 
     def _sync(self) -> None:
-        from app.sync.service import sync
+        from vendortui.app.sync.service import sync
 
         try:
             report = sync(
@@ -217,8 +217,8 @@ class VendorTui(App[None]):
 
     def show_conflicts(self) -> None:
         """The sync engineer's conflicts screen over this knowledge base."""
-        from app.sync.conflicts import ConflictService
-        from screens.conflicts import ConflictsScreen
+        from vendortui.app.sync.conflicts import ConflictService
+        from vendortui.screens.conflicts import ConflictsScreen
 
         self.push_screen(ConflictsScreen(ConflictService(self.kb.db)))
 
@@ -254,7 +254,7 @@ class VendorTui(App[None]):
         kb = self.kb
 
         def open_form(card: VendorCard) -> None:
-            from models import Vendor
+            from vendortui.models import Vendor
 
             vendor = card.vendor
 
@@ -287,7 +287,7 @@ class VendorTui(App[None]):
         kb = self.kb
 
         def save(values: dict[str, Any]) -> Any:
-            from models import Person
+            from vendortui.models import Person
 
             if person is None:
                 return kb.create(Person, **values)
@@ -309,7 +309,7 @@ class VendorTui(App[None]):
         kb = self.kb
 
         def delete() -> None:
-            import models
+            from vendortui import models
 
             kb.delete(getattr(models, table_name), row_id)
 

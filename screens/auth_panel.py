@@ -20,11 +20,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, ProgressBar, Sparkline, Static
 
-from app.errors import KbError
-from app.kb import age
-from app.text import strip_control
-from models.enums import ProbeKind, labels
-from screens.forms import FormField, FormScreen
+from vendortui.app.errors import KbError
+from vendortui.app.kb import age
+from vendortui.app.text import strip_control
+from vendortui.models.enums import ProbeKind, labels
+from vendortui.screens.forms import FormField, FormScreen
 
 OUTCOME_STYLE = {
     "pass": "bold green",
@@ -159,7 +159,7 @@ class AuthPanel(Vertical):
         kb = self.app.kb
 
         def save(values: dict[str, Any]) -> Any:
-            from models import ProbeConfig
+            from vendortui.models import ProbeConfig
 
             return kb.create(ProbeConfig, vendor_id=self.vendor_id, **values)
 
@@ -186,7 +186,7 @@ class AuthPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="probe-run")
     def _run(self) -> None:
-        from app.probes import ProbeHooks
+        from vendortui.app.probes import ProbeHooks
 
         kb = self.app.kb
         call = self.app.call_from_thread

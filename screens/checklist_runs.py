@@ -21,15 +21,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.checklists.export import utc_text
-from app.checklists.records import RunSummary
-from app.checklists.templates import Catalog
-from app.errors import KbError
-from screens.checklist_walker import ChecklistWalker, plain
-from screens.confirm import ConfirmScreen
+from vendortui.app.checklists.export import utc_text
+from vendortui.app.checklists.records import RunSummary
+from vendortui.app.checklists.templates import Catalog
+from vendortui.app.errors import KbError
+from vendortui.screens.checklist_walker import ChecklistWalker, plain
+from vendortui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from app.checklists.service import ChecklistService
+    from vendortui.app.checklists.service import ChecklistService
 
 STATUS_STYLES = {"blocked": "bold red", "in_progress": "yellow", "completed": "green"}
 

@@ -32,17 +32,17 @@ from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Select, Static
 
-from app.checklists.clock import show_moment, time_left
-from app.checklists.records import ItemView, RunDetail
-from app.errors import KbError
-from app.text import strip_control
-from models.enums import ItemState, RunStatus
-from models.ids import utcnow
-from screens.confirm import ConfirmScreen
-from screens.cursor_view import CursorView
+from vendortui.app.checklists.clock import show_moment, time_left
+from vendortui.app.checklists.records import ItemView, RunDetail
+from vendortui.app.errors import KbError
+from vendortui.app.text import strip_control
+from vendortui.models.enums import ItemState, RunStatus
+from vendortui.models.ids import utcnow
+from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.cursor_view import CursorView
 
 if TYPE_CHECKING:
-    from app.checklists.service import ChecklistService, TickResult
+    from vendortui.app.checklists.service import ChecklistService, TickResult
 
 GLYPHS = {
     ItemState.DONE: ("[x]", "checklist--done"),

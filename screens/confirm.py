@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from app.text import strip_control
+from vendortui.app.text import strip_control
 
 
 class ConfirmScreen(ModalScreen[bool]):

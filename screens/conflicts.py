@@ -18,11 +18,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from app.errors import KbError
-from app.text import safe, strip_control
+from vendortui.app.errors import KbError
+from vendortui.app.text import safe, strip_control
 
 if TYPE_CHECKING:
-    from app.sync.conflicts import ConflictView
+    from vendortui.app.sync.conflicts import ConflictView
 
 
 class ConflictSource(Protocol):

@@ -21,13 +21,21 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
-from app.errors import KbError
-from app.text import safe, strip_control
-from app.validation import FieldError
-from models.enums import EventKind, PiiLevel, RiskTier, RoleKind, SsoProtocol, Status, labels
+from vendortui.app.errors import KbError
+from vendortui.app.text import safe, strip_control
+from vendortui.app.validation import FieldError
+from vendortui.models.enums import (
+    EventKind,
+    PiiLevel,
+    RiskTier,
+    RoleKind,
+    SsoProtocol,
+    Status,
+    labels,
+)
 
 if TYPE_CHECKING:
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from screens.confirm import ConfirmScreen
-from screens.forms import FormScreen
-from screens.home import FilterInput, HomeScreen
-from screens.people import PeopleScreen
-from screens.runbook import MarkdownLines, RunbookEditor
-from screens.vendor import EXTENSIONS, VendorScreen
-from screens.vendor_list import VirtualList
+from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.forms import FormScreen
+from vendortui.screens.home import FilterInput, HomeScreen
+from vendortui.screens.people import PeopleScreen
+from vendortui.screens.runbook import MarkdownLines, RunbookEditor
+from vendortui.screens.vendor import EXTENSIONS, VendorScreen
+from vendortui.screens.vendor_list import VirtualList
 
 EXTRA_EVERYWHERE: Sequence[tuple[str, str]] = (
     ("ctrl+p", "Command palette: jump to a vendor by name, run an action, change theme"),
@@ -51,8 +51,8 @@ SECTIONS: Sequence[tuple[str, Sequence[BindingType]]] = (
 OTHER_SCREENS: Sequence[tuple[str, str, str]] = (
     ("Auth tab", *EXTENSIONS["auth"][:2]),
     ("Checklists tab", *EXTENSIONS["checklists"][:2]),
-    ("Checklist walker", "screens.checklist_walker", "ChecklistWalker"),
-    ("Sync conflicts (c on home)", "screens.conflicts", "ConflictsScreen"),
+    ("Checklist walker", "vendortui.screens.checklist_walker", "ChecklistWalker"),
+    ("Sync conflicts (c on home)", "vendortui.screens.conflicts", "ConflictsScreen"),
 )
 """(title, module, class) of screens and panels other engineers provide; listed if present."""
 

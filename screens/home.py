@@ -16,14 +16,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from app.attention import AttentionItem
-from app.errors import KbError
-from app.queries import VendorRow, filter_rows
-from app.text import safe
-from screens.vendor_list import AttentionList, VendorList, VirtualList
+from vendortui.app.attention import AttentionItem
+from vendortui.app.errors import KbError
+from vendortui.app.queries import VendorRow, filter_rows
+from vendortui.app.text import safe
+from vendortui.screens.vendor_list import AttentionList, VendorList, VirtualList
 
 if TYPE_CHECKING:
-    from screens.app import VendorTui
+    from vendortui.screens.app import VendorTui
 
 
 class FilterInput(Input):
@@ -119,7 +119,7 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.app.report, error)
             return
         self.app.call_from_thread(self._show_attention, items)
-        from app.sync.conflicts import ConflictService
+        from vendortui.app.sync.conflicts import ConflictService
 
         conflicts = ConflictService(self.app.kb.db).count_open()
         self.app.call_from_thread(self._show_conflicts, conflicts)

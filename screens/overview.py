@@ -15,12 +15,12 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from app.card import status_text
-from app.kb import age
-from app.text import strip_control
+from vendortui.app.card import status_text
+from vendortui.app.kb import age
+from vendortui.app.text import strip_control
 
 if TYPE_CHECKING:
-    from app.kb import RoleLine, VendorCard
+    from vendortui.app.kb import RoleLine, VendorCard
 
 MUTED = "dim"
 WARN = "bold yellow"

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from app.card import status_text
-from app.queries import VendorRow
-from app.text import safe, strip_control
+from vendortui.app.card import status_text
+from vendortui.app.queries import VendorRow
+from vendortui.app.text import safe, strip_control
 
 if TYPE_CHECKING:
-    from screens.app import VendorTui
+    from vendortui.screens.app import VendorTui
 
 FUZZY_LIMIT = 2_000
 """Above this many vendors, match names by substring first: fuzzy scoring 10k names per

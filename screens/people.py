@@ -15,12 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from app.text import strip_control
-from screens.vendor import KeyTable
+from vendortui.app.text import strip_control
+from vendortui.screens.vendor import KeyTable
 
 if TYPE_CHECKING:
-    from models import Person
-    from screens.app import VendorTui
+    from vendortui.models import Person
+    from vendortui.screens.app import VendorTui
 
 
 class PeopleScreen(Screen[None]):

@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, RichLog
 
-from app.errors import KbError
-from app.text import strip_control
-from screens.auth_panel import OUTCOME_STYLE
+from vendortui.app.errors import KbError
+from vendortui.app.text import strip_control
+from vendortui.screens.auth_panel import OUTCOME_STYLE
 
 
 class ProbeSweepScreen(ModalScreen[int]):

@@ -32,13 +32,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static, TextArea
 
-from app.errors import KbError
-from app.kb import age
-from app.text import strip_control
-from screens.confirm import ConfirmScreen
+from vendortui.app.errors import KbError
+from vendortui.app.kb import age
+from vendortui.app.text import strip_control
+from vendortui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from models import Runbook
+    from vendortui.models import Runbook
 
 
 def render_markdown(body: str, width: int, code_theme: str = "monokai") -> list[Strip]:

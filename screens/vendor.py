@@ -6,8 +6,8 @@ in. Keys are screen bindings that apply to the active tab (``check_action``), so
 always shows what ``a``/``e``/``d`` do here, wherever focus is.
 
 Extension points for other engineers (look for ``EXTENSION``): the Auth tab mounts
-``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
-``screens.checklist_runs.ChecklistRunsPanel(vendor_id)``, each on first activation; until
+``vendortui.screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
+``vendortui.screens.checklist_runs.ChecklistRunsPanel(vendor_id)``, each on first activation; until
 those modules exist, a placeholder says what will be there.
 """
 
@@ -26,11 +26,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from app.card import status_text
-from app.errors import KbError
-from app.text import strip_control
-from screens import overview
-from screens.forms import (
+from vendortui.app.card import status_text
+from vendortui.app.errors import KbError
+from vendortui.app.text import strip_control
+from vendortui.screens import overview
+from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
     EVENT_FIELDS,
     FormField,
@@ -40,22 +40,22 @@ from screens.forms import (
     role_fields,
     save_edit,
 )
-from screens.runbook import MarkdownLines, RunbookEditor, RunbookPane, edit_externally
+from vendortui.screens.runbook import MarkdownLines, RunbookEditor, RunbookPane, edit_externally
 
 if TYPE_CHECKING:
-    from app.kb import VendorCard
-    from screens.app import VendorTui
+    from vendortui.app.kb import VendorCard
+    from vendortui.screens.app import VendorTui
 
 TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists")
 
 EXTENSIONS: dict[str, tuple[str, str, str]] = {
     "auth": (
-        "screens.auth_panel",
+        "vendortui.screens.auth_panel",
         "AuthPanel",
         "SSO probes (OIDC / SAML checks and their history) will appear here.",
     ),
     "checklists": (
-        "screens.checklist_runs",
+        "vendortui.screens.checklist_runs",
         "ChecklistRunsPanel",
         "Rollout, keep-the-lights-on, sunset and annual-review checklists will appear here.",
     ),
@@ -458,7 +458,7 @@ class VendorScreen(Screen[None]):
             fields = role_fields(people)
 
             def save(values: dict[str, Any]) -> Any:
-                from models import Role
+                from vendortui.models import Role
 
                 if role is None:
                     return kb.create(Role, vendor_id=vendor_id, **values)
@@ -507,7 +507,7 @@ class VendorScreen(Screen[None]):
         kb, vendor_id = self.app.kb, self.vendor_id
 
         def save(values: dict[str, Any]) -> Any:
-            from models import DataCategory
+            from vendortui.models import DataCategory
 
             if category is None:
                 row = kb.create(DataCategory, vendor_id=vendor_id, **values)
@@ -564,7 +564,7 @@ class VendorScreen(Screen[None]):
         kb, vendor_id = self.app.kb, self.vendor_id
 
         def save(values: dict[str, Any]) -> Any:
-            from models import Event
+            from vendortui.models import Event
 
             if event is None:
                 return kb.create(Event, vendor_id=vendor_id, **values)

@@ -23,11 +23,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from app.attention import AttentionItem
-from app.card import status_text
-from app.queries import VendorRow
-from app.text import strip_control
-from screens.cursor_view import CursorView
+from vendortui.app.attention import AttentionItem
+from vendortui.app.card import status_text
+from vendortui.app.queries import VendorRow
+from vendortui.app.text import strip_control
+from vendortui.screens.cursor_view import CursorView
 
 T = TypeVar("T")
 

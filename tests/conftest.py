@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.kb import KnowledgeBase
+from vendortui.app.kb import KnowledgeBase
 
 
 @pytest.fixture(autouse=True)

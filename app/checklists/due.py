@@ -15,12 +15,12 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, tzinfo
 
-from app.attention import AttentionItem
-from app.checklists import clock
-from app.checklists.templates import Catalog, catalog_from_conn
-from app.queries import parse_moment
-from models.enums import RunStatus
-from models.rules import review_cadence
+from vendortui.app.attention import AttentionItem
+from vendortui.app.checklists import clock
+from vendortui.app.checklists.templates import Catalog, catalog_from_conn
+from vendortui.app.queries import parse_moment
+from vendortui.models.enums import RunStatus
+from vendortui.models.rules import review_cadence
 
 OPEN_RUN = (
     f"r.deleted_at IS NULL AND r.status IN ('{RunStatus.IN_PROGRESS}', '{RunStatus.BLOCKED}')"

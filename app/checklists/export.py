@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.checklists.records import ItemView, RunDetail
-from app.text import strip_control
-from models.enums import ItemState
+from vendortui.app.checklists.records import ItemView, RunDetail
+from vendortui.app.text import strip_control
+from vendortui.models.enums import ItemState
 
 BOX = {
     ItemState.DONE: "[x]",

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.checklists.clock import Deadline
-from app.queries import parse_moment
-from models.enums import ItemState, RunStatus
+from vendortui.app.checklists.clock import Deadline
+from vendortui.app.queries import parse_moment
+from vendortui.models.enums import ItemState, RunStatus
 
 STATE_ORDER = (ItemState.DONE, ItemState.NOT_APPLICABLE, ItemState.BLOCKED, ItemState.OPEN)
 SETTLED = frozenset({ItemState.DONE, ItemState.NOT_APPLICABLE})

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.checklists import clock
-from app.checklists.export import run_json, run_markdown
-from app.checklists.records import (
+from vendortui.app.checklists import clock
+from vendortui.app.checklists.export import run_json, run_markdown
+from vendortui.app.checklists.records import (
     ITEM_COLUMNS,
     SETTLED,
     DeadlineView,
@@ -31,7 +31,7 @@ from app.checklists.records import (
     read_runs,
     run_status,
 )
-from app.checklists.templates import (
+from vendortui.app.checklists.templates import (
     USER,
     Catalog,
     Template,
@@ -39,18 +39,18 @@ from app.checklists.templates import (
     catalog_from_conn,
     read_template_file,
 )
-from app.db import Database
-from app.errors import KbError
-from app.identity import current_user
-from app.queries import parse_moment
-from app.validation import FieldError
-from models.enums import EventKind, ItemState, PiiLevel, RunStatus, Status
-from models.ids import new_id, utcnow
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.app.identity import current_user
+from vendortui.app.queries import parse_moment
+from vendortui.app.validation import FieldError
+from vendortui.models.enums import EventKind, ItemState, PiiLevel, RunStatus, Status
+from vendortui.models.ids import new_id, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from models import ChecklistItem, ChecklistRun
+    from vendortui.models import ChecklistItem, ChecklistRun
 
 NOTE_MAX = 4000
 REASON_MAX = 500
@@ -112,7 +112,7 @@ class ChecklistService:
         _load_tables()
         from sqlmodel import col, select
 
-        from models import ChecklistTemplate
+        from vendortui.models import ChecklistTemplate
 
         template = read_template_file(path, origin=USER)
         catalog = self.catalog(refresh=True)
@@ -343,7 +343,7 @@ class ChecklistService:
         _load_tables()
         from sqlmodel import col, select
 
-        from models import ChecklistItem, ChecklistRun
+        from vendortui.models import ChecklistItem, ChecklistRun
 
         now, who = utcnow(), current_user()
         run_id = self.run(run_id).id
@@ -383,7 +383,7 @@ class ChecklistService:
         was suspected of and the run. Returns the event's id.
         """
         _load_tables()
-        from models import Event
+        from vendortui.models import Event
 
         detail = self.detail(run_id)
         why = _text(why, REASON_MAX, "why")
@@ -435,7 +435,7 @@ class ChecklistService:
         that need a note or link get a demo one, so the demo obeys the same rules as a walk.
         """
         _load_tables()
-        from models import ChecklistTick
+        from vendortui.models import ChecklistTick
 
         template = self.catalog().get(template_key)
         known = {item.key for _, item in template.items()}
@@ -486,7 +486,7 @@ def _load_tables() -> None:
     ``models`` resolves its classes lazily; a run's foreign key names ``vendor``, and SQLAlchemy
     can only order a flush that touches a run once the vendor table is known to the metadata.
     """
-    import models
+    from vendortui import models
 
     models.load_all()
 
@@ -496,7 +496,7 @@ def _add_run(
 ) -> tuple[ChecklistRun, list[ChecklistItem]]:
     """Add a run and a copy of every template item (not yet flushed, so callers may adjust
     them); the run keeps the template's version."""
-    from models import ChecklistItem, ChecklistRun
+    from vendortui.models import ChecklistItem, ChecklistRun
 
     stages = template.stages
     run = ChecklistRun(
@@ -614,7 +614,7 @@ def db_time(moment: datetime) -> str:
 
 
 def _live_vendor(session: Session, vendor_id: str) -> None:
-    from models import Vendor
+    from vendortui.models import Vendor
 
     vendor = session.get(Vendor, vendor_id)
     if vendor is None or vendor.deleted_at is not None:

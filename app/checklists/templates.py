@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from app.errors import KbError
+from vendortui.app.errors import KbError
 
 KINDS = (
     "rollout",
@@ -367,7 +367,7 @@ def shipped_dir() -> Path:
     """Where the shipped templates live (``seed_data/checklists``)."""
     from importlib.resources import files
 
-    return Path(str(files("seed_data").joinpath("checklists")))
+    return Path(str(files("vendortui.seed_data").joinpath("checklists")))
 
 
 def shipped_catalog(directory: Path | None = None) -> Catalog:

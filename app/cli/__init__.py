@@ -15,15 +15,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.errors import KbError
-
-VERSION = "0.1.0"
+import vendortui
+from vendortui.app.errors import KbError
 
 COMMAND_MODULES = (
-    "app.cli.kb_commands",
-    "app.cli.checklist_commands",
-    "app.cli.probe_commands",
-    "app.cli.sync_commands",
+    "vendortui.app.cli.kb_commands",
+    "vendortui.app.cli.checklist_commands",
+    "vendortui.app.cli.probe_commands",
+    "vendortui.app.cli.sync_commands",
 )
 """Modules that register commands; a missing one is skipped so parts can land separately."""
 
@@ -90,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _load_commands()
     if argv[:1] in (["--version"], ["-V"]):
-        print(f"vendortui {VERSION}")
+        print(f"vendortui {vendortui.__version__}")
         return 0
     if argv[:1] in (["--help"], ["-h"], ["help"]):
         print(_usage())

@@ -13,21 +13,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import command
-from app.cli.common import add_db_argument, open_db, print_json
-from app.errors import KbError
-from app.text import strip_control
+from vendortui.app.cli import command
+from vendortui.app.cli.common import add_db_argument, open_db, print_json
+from vendortui.app.errors import KbError
+from vendortui.app.text import strip_control
 
 if TYPE_CHECKING:
-    from app.checklists.service import ChecklistService
-    from app.kb import KnowledgeBase
+    from vendortui.app.checklists.service import ChecklistService
+    from vendortui.app.kb import KnowledgeBase
 
 FAIL_ON = {"overdue": {"overdue"}, "due": {"overdue", "due"}}
 MAX_WITHIN = 3650
 
 
 def _kb(args: argparse.Namespace, *, for_writing: bool) -> KnowledgeBase:
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
     return KnowledgeBase(open_db(args, for_writing=for_writing))
 

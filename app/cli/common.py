@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from app.db import Database
-from app.paths import resolve_db_path
+from vendortui.app.db import Database
+from vendortui.app.paths import resolve_db_path
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

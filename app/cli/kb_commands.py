@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from app.cli import command
-from app.cli.common import add_db_argument, open_db, print_json
-from models.enums import RiskTier, Status
+from vendortui.app.cli import command
+from vendortui.app.cli.common import add_db_argument, open_db, print_json
+from vendortui.models.enums import RiskTier, Status
 
 
 def _tui_args(parser: argparse.ArgumentParser) -> None:
@@ -22,10 +22,10 @@ def _tui_args(parser: argparse.ArgumentParser) -> None:
 @command("", "open the dashboard", _tui_args)
 def launch(args: argparse.Namespace) -> int:
     """Open the TUI. Textual is imported here, never by headless commands."""
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
-    from screens.app import VendorTui
+    from vendortui.screens.app import VendorTui
 
     try:
         VendorTui(kb, theme=args.theme or os.environ.get("VENDORTUI_THEME")).run()
@@ -37,8 +37,8 @@ def launch(args: argparse.Namespace) -> int:
 @command("demo", "load the demo knowledge base (running it twice adds nothing)", add_db_argument)
 def demo(args: argparse.Namespace) -> int:
     """Load ``seed_data/demo`` into the knowledge base."""
-    from app.demo import load_demo
-    from app.kb import KnowledgeBase
+    from vendortui.app.demo import load_demo
+    from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
     added = load_demo(kb)
@@ -58,8 +58,8 @@ def _vendors_args(parser: argparse.ArgumentParser) -> None:
 @command("vendors", "list vendors (vendors add NAME adds one)", _vendors_args)
 def vendors(args: argparse.Namespace) -> int:
     """One vendor per line (name, slug, status, lead), or a JSON array."""
-    from app.kb import KnowledgeBase
-    from app.text import strip_control
+    from vendortui.app.kb import KnowledgeBase
+    from vendortui.app.text import strip_control
 
     rows = KnowledgeBase(open_db(args, for_writing=False)).vendor_rows()
     if args.json:
@@ -86,7 +86,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 @command("vendors add", "add a vendor", _add_args)
 def vendors_add(args: argparse.Namespace) -> int:
     """Add one vendor from a script; prints its slug."""
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
     vendor = kb.add_vendor(
@@ -105,8 +105,8 @@ def _show_args(parser: argparse.ArgumentParser) -> None:
 @command("show", "print a vendor's card as Markdown (or JSON)", _show_args)
 def show(args: argparse.Namespace) -> int:
     """The vendor card for scripts, screen readers, or when no TUI is possible."""
-    from app.card import card_json, card_markdown
-    from app.kb import KnowledgeBase
+    from vendortui.app.card import card_json, card_markdown
+    from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
     card = kb.card(kb.find_vendor_id(args.vendor))

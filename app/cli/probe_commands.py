@@ -13,11 +13,11 @@ import os
 import sys
 import webbrowser
 
-from app.cli import command
-from app.cli.common import add_db_argument, open_db, print_json
-from app.errors import KbError
-from app.text import strip_control
-from models.enums import ProbeKind
+from vendortui.app.cli import command
+from vendortui.app.cli.common import add_db_argument, open_db, print_json
+from vendortui.app.errors import KbError
+from vendortui.app.text import strip_control
+from vendortui.models.enums import ProbeKind
 
 FAILING = {"error": {"fail"}, "warning": {"fail", "warn"}}
 
@@ -37,7 +37,7 @@ def _probe_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _hooks() -> object:
-    from app.probes import ProbeHooks
+    from vendortui.app.probes import ProbeHooks
 
     def show_code(user_code: str, uri: str) -> None:
         print(strip_control(f"Sign in at {uri} and enter the code {user_code}"), file=sys.stderr)
@@ -52,7 +52,7 @@ def _hooks() -> object:
 @command("probe", "run SSO probes (probe add / probe list to configure)", _probe_args)
 def probe(args: argparse.Namespace) -> int:
     """Run the probes of the named vendors (or all), store the results, print a verdict each."""
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
     if not args.vendors and not args.all:
         raise KbError("Name one or more vendors, or pass --all to probe every vendor.")
@@ -124,9 +124,9 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 @command("probe add", "configure an SSO probe for a vendor", _add_args)
 def probe_add(args: argparse.Namespace) -> int:
     """Add a probe configuration; prints where its secret goes when it needs one."""
-    from app.kb import KnowledgeBase
-    from app.probes.store import secret_ref_for
-    from models import ProbeConfig
+    from vendortui.app.kb import KnowledgeBase
+    from vendortui.app.probes.store import secret_ref_for
+    from vendortui.models import ProbeConfig
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
     vendor_id = kb.find_vendor_id(args.vendor)
@@ -164,7 +164,7 @@ def _list_args(parser: argparse.ArgumentParser) -> None:
 @command("probe list", "list configured probes with their latest result", _list_args)
 def probe_list(args: argparse.Namespace) -> int:
     """Every probe (or a vendor's) with its latest verdict and how old it is."""
-    from app.kb import KnowledgeBase, age
+    from vendortui.app.kb import KnowledgeBase, age
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
     rows = kb.vendor_rows()
@@ -206,7 +206,7 @@ def _secret_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _ref(args: argparse.Namespace) -> str:
-    from app.kb import KnowledgeBase
+    from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
     config = kb.probes.find(kb.find_vendor_id(args.vendor), args.probe)
@@ -220,7 +220,7 @@ def secret_set(args: argparse.Namespace) -> int:
     """Prompt without echo (or read one line from a pipe) and store it in the keyring."""
     import getpass
 
-    from app.secrets import set_secret
+    from vendortui.app.secrets import set_secret
 
     ref = _ref(args)
     if sys.stdin.isatty():
@@ -237,7 +237,7 @@ def secret_set(args: argparse.Namespace) -> int:
 @command("secret delete", "remove a probe's client secret from the OS keyring", _secret_args)
 def secret_delete(args: argparse.Namespace) -> int:
     """Delete the keyring entry (revoking it at the vendor is up to you)."""
-    from app.secrets import delete_secret
+    from vendortui.app.secrets import delete_secret
 
     ref = _ref(args)
     delete_secret(ref)
@@ -250,7 +250,7 @@ def secret_delete(args: argparse.Namespace) -> int:
 )
 def secret_check(args: argparse.Namespace) -> int:
     """Exit 0 when the secret is there, 1 when it is not."""
-    from app.secrets import env_var, has_secret
+    from vendortui.app.secrets import env_var, has_secret
 
     ref = _ref(args)
     if has_secret(ref):

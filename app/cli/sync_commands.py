@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import command
-from app.cli.common import add_db_argument, print_json
-from app.paths import resolve_db_path
+from vendortui.app.cli import command
+from vendortui.app.cli.common import add_db_argument, print_json
+from vendortui.app.paths import resolve_db_path
 
 
 def _configure_init(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def _configure_init(parser: argparse.ArgumentParser) -> None:
 @command("init", "create or adopt a team knowledge base (a git repository)", _configure_init)
 def init_command(args: argparse.Namespace) -> int:
     """``vendortui init DIR [--remote URL] [--from PATH]``."""
-    from app.sync.service import init
+    from vendortui.app.sync.service import init
 
     source = Path(args.source).expanduser() if args.source else None
     db_path = init(Path(args.folder).expanduser(), args.remote, source=source)
@@ -46,7 +46,7 @@ def _configure_clone(parser: argparse.ArgumentParser) -> None:
 @command("clone", "join an existing team knowledge base", _configure_clone)
 def clone_command(args: argparse.Namespace) -> int:
     """``vendortui clone URL DIR``."""
-    from app.sync.service import clone
+    from vendortui.app.sync.service import clone
 
     db_path = clone(args.url, Path(args.folder).expanduser())
     print(f"Joined the team knowledge base: {db_path} (now the default).")
@@ -61,7 +61,7 @@ def _configure_sync(parser: argparse.ArgumentParser) -> None:
 @command("sync", "commit local edits, merge teammates' edits, push", _configure_sync)
 def sync_command(args: argparse.Namespace) -> int:
     """``vendortui sync``: exit 0 when synced, 1 when the remote could not be reached."""
-    from app.sync.service import sync
+    from vendortui.app.sync.service import sync
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -81,9 +81,9 @@ def _configure_conflicts(parser: argparse.ArgumentParser) -> None:
 @command("conflicts", "list conflicts that need a person", _configure_conflicts)
 def conflicts_command(args: argparse.Namespace) -> int:
     """``vendortui conflicts [--json]``."""
-    from app.cli.common import open_db
-    from app.sync.conflicts import list_open
-    from app.sync.summary import clean
+    from vendortui.app.cli.common import open_db
+    from vendortui.app.sync.conflicts import list_open
+    from vendortui.app.sync.summary import clean
 
     db = open_db(args, for_writing=False)
     try:
@@ -128,9 +128,9 @@ def _configure_resolve(parser: argparse.ArgumentParser) -> None:
 @command("conflicts resolve", "settle one conflict (an edit that syncs)", _configure_resolve)
 def resolve_command(args: argparse.Namespace) -> int:
     """``vendortui conflicts resolve ID --mine|--theirs|--value V``."""
-    from app.cli.common import open_db
-    from app.sync.conflicts import resolve
-    from app.sync.summary import clean
+    from vendortui.app.cli.common import open_db
+    from vendortui.app.sync.conflicts import resolve
+    from vendortui.app.sync.summary import clean
 
     choice = "mine" if args.mine else "theirs" if args.theirs else "value"
     db = open_db(args, for_writing=True)
@@ -152,7 +152,7 @@ def _configure_dump(parser: argparse.ArgumentParser) -> None:
 @command("dump", "print a knowledge base as stable text (git's diff driver)", _configure_dump)
 def dump_command(args: argparse.Namespace) -> int:
     """``vendortui dump DB``: the textconv driver; reads only."""
-    from app.sync.dump import dump_chunks
+    from vendortui.app.sync.dump import dump_chunks
 
     batch: list[str] = []
     for chunk in dump_chunks(Path(args.database)):
@@ -173,7 +173,7 @@ def _configure_driver(parser: argparse.ArgumentParser) -> None:
 @command("merge-driver", "git merge driver: vendortui merge-driver %O %A %B", _configure_driver)
 def merge_driver_command(args: argparse.Namespace) -> int:
     """Merge into OURS in place; non-zero (git keeps a conflict) if it cannot."""
-    from app.sync.service import merge_driver
+    from vendortui.app.sync.service import merge_driver
 
     stats = merge_driver(Path(args.base), Path(args.ours), Path(args.theirs))
     if stats.conflicts:

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection ``app.migrate`` hands over."""
+"""Alembic environment: runs on the connection ``vendortui.app.migrate`` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 
-import models
-from models import Synced
+from vendortui import models
+from vendortui.models import Synced
 
 models.load_all()
 config = context.config

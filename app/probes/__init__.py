@@ -13,20 +13,20 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "Finding": "app.probes.findings",
-    "ProbeReport": "app.probes.findings",
-    "Severity": "app.probes.findings",
-    "outcome_for": "app.probes.findings",
-    "ProbeHooks": "app.probes.interactive",
-    "run_probe": "app.probes.runner",
-    "ProbeSpec": "app.probes.spec",
-    "sweep": "app.probes.sweep",
+    "Finding": "vendortui.app.probes.findings",
+    "ProbeReport": "vendortui.app.probes.findings",
+    "Severity": "vendortui.app.probes.findings",
+    "outcome_for": "vendortui.app.probes.findings",
+    "ProbeHooks": "vendortui.app.probes.interactive",
+    "run_probe": "vendortui.app.probes.runner",
+    "ProbeSpec": "vendortui.app.probes.spec",
+    "sweep": "vendortui.app.probes.sweep",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
-        raise AttributeError(f"module 'app.probes' has no attribute {name!r}")
+        raise AttributeError(f"module 'vendortui.app.probes' has no attribute {name!r}")
     value = getattr(importlib.import_module(_HOMES[name]), name)
     globals()[name] = value
     return value

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from app.probes.findings import Recorder
-from app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
-from app.probes.oidc import discover, endpoint_ok, record_http_error
-from app.probes.spec import ProbeSpec, parse_expected_claims
-from app.probes.tokens import (
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
+from vendortui.app.probes.oidc import discover, endpoint_ok, record_http_error
+from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
+from vendortui.app.probes.tokens import (
     audience_params,
     call_api,
     check_access_token,
@@ -23,7 +23,7 @@ async def probe_client_credentials(
         rec.error("probe.config", "the probe has no client id", "Set the client id.")
         return
     if not secret:
-        from app.secrets import env_var
+        from vendortui.app.secrets import env_var
 
         ref = spec.secret_ref or "(no keyring entry configured)"
         rec.error(

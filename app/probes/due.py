@@ -9,9 +9,9 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.attention import AttentionItem
-from app.probes.store import INTERACTIVE_KINDS, latency_creeps
-from app.queries import parse_moment
+from vendortui.app.attention import AttentionItem
+from vendortui.app.probes.store import INTERACTIVE_KINDS, latency_creeps
+from vendortui.app.queries import parse_moment
 
 STALE_SETTING = "probe_stale_hours"
 DEFAULT_STALE_HOURS = 24

@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from models.enums import ProbeOutcome
+from vendortui.models.enums import ProbeOutcome
 
 
 class Severity(StrEnum):

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
-from app.probes.findings import Severity
+from vendortui.app.probes.findings import Severity
 
 MAX_REDIRECTS = 3
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -16,9 +16,9 @@ from authlib.oidc.core import CodeIDToken
 from joserfc.errors import ClaimError, ExpiredTokenError
 from joserfc.jwk import KeySet
 
-from app.probes.findings import Recorder
-from app.probes.keys import verify_jwt
-from app.probes.oidc import token_issuer
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.keys import verify_jwt
+from vendortui.app.probes.oidc import token_issuer
 
 LEEWAY_S = 120
 PHISHING_RESISTANT = frozenset({"hwk", "swk"})

@@ -14,13 +14,13 @@ from typing import Any
 
 from authlib.common.security import generate_token
 
-from app.probes.findings import Recorder
-from app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError, is_secure_url
-from app.probes.idtoken import check_id_token
-from app.probes.loopback import LoopbackRedirect
-from app.probes.oidc import Discovery, discover, endpoint_ok, record_http_error
-from app.probes.spec import ProbeSpec, parse_expected_claims
-from app.probes.tokens import (
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError, is_secure_url
+from vendortui.app.probes.idtoken import check_id_token
+from vendortui.app.probes.loopback import LoopbackRedirect
+from vendortui.app.probes.oidc import Discovery, discover, endpoint_ok, record_http_error
+from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
+from vendortui.app.probes.tokens import (
     audience_params,
     call_api,
     check_token_response,

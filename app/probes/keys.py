@@ -19,7 +19,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidPayloadError, JoseError, SecurityWarning
 from joserfc.jwk import Key, KeySet, import_key
 
-from app.probes.findings import Recorder
+from vendortui.app.probes.findings import Recorder
 
 ALLOWED_ALGS = (
     "RS256", "RS384", "RS512",

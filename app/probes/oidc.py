@@ -16,10 +16,10 @@ from typing import Any
 
 from joserfc.jwk import KeySet
 
-from app.probes.findings import Recorder
-from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url
-from app.probes.keys import ALLOWED_ALGS, validate_jwks
-from app.probes.spec import ProbeSpec
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url
+from vendortui.app.probes.keys import ALLOWED_ALGS, validate_jwks
+from vendortui.app.probes.spec import ProbeSpec
 
 ENDPOINTS = (
     "authorization_endpoint",

@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-from app.probes.client_credentials import probe_client_credentials
-from app.probes.findings import ProbeReport, Recorder
-from app.probes.http import ProbeClient
-from app.probes.interactive import ProbeHooks, probe_auth_code, probe_device_code
-from app.probes.oidc import discover
-from app.probes.saml import probe_saml
-from app.probes.spec import ProbeSpec, parse_expected_claims
-from models.enums import ProbeKind
+from vendortui.app.probes.client_credentials import probe_client_credentials
+from vendortui.app.probes.findings import ProbeReport, Recorder
+from vendortui.app.probes.http import ProbeClient
+from vendortui.app.probes.interactive import ProbeHooks, probe_auth_code, probe_device_code
+from vendortui.app.probes.oidc import discover
+from vendortui.app.probes.saml import probe_saml
+from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
+from vendortui.models.enums import ProbeKind
 
 
 def secret_variants(client_id: str, secret: str | None) -> list[str]:

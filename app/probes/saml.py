@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from app.probes.findings import Recorder
-from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
-from app.probes.oidc import record_http_error
-from app.probes.spec import ProbeSpec
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
+from vendortui.app.probes.oidc import record_http_error
+from vendortui.app.probes.spec import ProbeSpec
 
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from models.enums import ProbeKind
+from vendortui.models.enums import ProbeKind
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_BYTES = 1 << 20

@@ -17,17 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.errors import KbError, ReadOnlyError
-from app.identity import current_user
-from models.enums import ProbeOutcome
-from models.ids import utcnow
+from vendortui.app.errors import KbError, ReadOnlyError
+from vendortui.app.identity import current_user
+from vendortui.models.enums import ProbeOutcome
+from vendortui.models.ids import utcnow
 
 if TYPE_CHECKING:
-    from app.db import Database
-    from app.probes.findings import ProbeReport
-    from app.probes.interactive import ProbeHooks
-    from app.probes.spec import ProbeSpec
-    from models import ProbeConfig, ProbeResult
+    from vendortui.app.db import Database
+    from vendortui.app.probes.findings import ProbeReport
+    from vendortui.app.probes.interactive import ProbeHooks
+    from vendortui.app.probes.spec import ProbeSpec
+    from vendortui.models import ProbeConfig, ProbeResult
 
 HEALTHY = {ProbeOutcome.PASS.value, ProbeOutcome.WARN.value}
 INSECURE_LOOPBACK_ENV = "VENDORTUI_TEST_ALLOW_HTTP_LOOPBACK"
@@ -41,7 +41,7 @@ CREEP_FACTOR = 1.5
 
 def secret_ref_for(vendor_slug: str, probe_name: str) -> str:
     """The default keyring entry name for a probe's client secret: readable, stable."""
-    from models.rules import slugify
+    from vendortui.models.rules import slugify
 
     return f"{vendor_slug}/{slugify(probe_name)}"
 
@@ -51,7 +51,7 @@ def unavailable_secret_report(message: str) -> ProbeReport:
     import time
     from datetime import UTC, datetime
 
-    from app.probes.findings import Recorder
+    from vendortui.app.probes.findings import Recorder
 
     rec = Recorder()
     rec.error("probe.secret_unavailable", message)
@@ -99,7 +99,7 @@ class ProbeService:
         """Enabled, live probe configurations, optionally for some vendors or one kind."""
         from sqlmodel import col, select
 
-        from models import ProbeConfig, Vendor
+        from vendortui.models import ProbeConfig, Vendor
 
         query = (
             select(ProbeConfig)
@@ -119,7 +119,7 @@ class ProbeService:
         """Every probe of a vendor with its latest result and recent durations."""
         from sqlmodel import col, select
 
-        from models import ProbeConfig, ProbeResult
+        from vendortui.models import ProbeConfig, ProbeResult
 
         with self.db.session() as session:
             configs = session.exec(
@@ -142,8 +142,8 @@ class ProbeService:
     @staticmethod
     def spec(config: ProbeConfig) -> ProbeSpec:
         """The engine's view of a stored configuration (no secret in it)."""
-        from app.probes.spec import ProbeSpec
-        from models.enums import ProbeKind
+        from vendortui.app.probes.spec import ProbeSpec
+        from vendortui.models.enums import ProbeKind
 
         return ProbeSpec(
             kind=ProbeKind(config.kind),
@@ -190,9 +190,9 @@ class ProbeService:
         hooks: ProbeHooks | None,
         cancelled: Callable[[], bool] | None,
     ) -> list[tuple[ProbeConfig, ProbeReport]]:
-        from app.probes.runner import run_probe
-        from app.probes.sweep import sweep
-        from app.secrets import get_secret
+        from vendortui.app.probes.runner import run_probe
+        from vendortui.app.probes.sweep import sweep
+        from vendortui.app.secrets import get_secret
 
         done: list[tuple[ProbeConfig, ProbeReport]] = []
         machine = [c for c in configs if c.kind not in INTERACTIVE_KINDS or hooks is None]
@@ -238,7 +238,7 @@ class ProbeService:
         """Store one run; a flip between healthy and failing adds an event to the vendor."""
         from sqlmodel import col, select
 
-        from models import Event, ProbeResult
+        from vendortui.models import Event, ProbeResult
 
         now, who = utcnow(), current_user()
         result = ProbeResult(
@@ -282,7 +282,7 @@ class ProbeService:
 
     def get(self, probe_id: str) -> ProbeConfig:
         """One live probe configuration."""
-        from models import ProbeConfig
+        from vendortui.models import ProbeConfig
 
         with self.db.session() as session:
             config = session.get(ProbeConfig, probe_id)
@@ -294,7 +294,7 @@ class ProbeService:
         """A vendor's probe by name (case-insensitive); a readable error if there is none."""
         from sqlmodel import col, select
 
-        from models import ProbeConfig
+        from vendortui.models import ProbeConfig
 
         with self.db.session() as session:
             configs = session.exec(

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from app.probes.findings import ProbeReport, Recorder
-from app.probes.runner import run_probe
-from app.probes.spec import ProbeSpec
+from vendortui.app.probes.findings import ProbeReport, Recorder
+from vendortui.app.probes.runner import run_probe
+from vendortui.app.probes.spec import ProbeSpec
 
 DEFAULT_CONCURRENCY = 32
 

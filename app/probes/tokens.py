@@ -7,12 +7,12 @@ from typing import Any
 
 import httpx2
 
-from app.probes.findings import Recorder
-from app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
-from app.probes.idtoken import LEEWAY_S, check_expected_claims
-from app.probes.keys import is_jwt, verify_jwt
-from app.probes.oidc import Discovery, record_http_error, token_issuer
-from app.probes.spec import ProbeSpec
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
+from vendortui.app.probes.idtoken import LEEWAY_S, check_expected_claims
+from vendortui.app.probes.keys import is_jwt, verify_jwt
+from vendortui.app.probes.oidc import Discovery, record_http_error, token_issuer
+from vendortui.app.probes.spec import ProbeSpec
 
 MAX_SENSIBLE_LIFETIME_S = 24 * 3600
 # Entra's v2 endpoint rejects the RFC 8707 "resource" parameter; there the audience travels

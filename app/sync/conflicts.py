@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from app.db import Database
-from app.errors import KbError
-from app.sync.merge import TIME_FORMAT
-from app.sync.summary import LABELS
-from app.validation import FieldError
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.app.sync.merge import TIME_FORMAT
+from vendortui.app.sync.summary import LABELS
+from vendortui.app.validation import FieldError
 
 Choice = Literal["mine", "theirs", "value"]
 MIN_PREFIX = 4
@@ -60,14 +60,14 @@ _SELECT = (
 
 
 def _me() -> str:
-    from app.identity import current_user
+    from vendortui.app.identity import current_user
 
     return current_user()
 
 
 def _columns(table: str) -> dict[str, Any]:
     """The SQLAlchemy columns of a synced table, or ``{}`` for an unknown name."""
-    import models
+    from vendortui import models
 
     for model in models.SYNCED_TABLES:
         sql_table = model.__table__  # type: ignore[attr-defined]
@@ -190,7 +190,7 @@ def _checked_edit(table: str, field: str, value: str) -> str:
     Bookkeeping columns (tombstones, stamps) can only take one side's value: typing one would
     let a resolve hide a row or forge who changed it.
     """
-    from app.validation import RULES, clean
+    from vendortui.app.validation import RULES, clean
 
     if field in BOOKKEEPING:
         raise KbError(f"{field} can only be resolved with --mine or --theirs.")

@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from app.sync.repo import DB_NAME, TMP_SUFFIX, Repo
+from vendortui.app.sync.repo import DB_NAME, TMP_SUFFIX, Repo
 
 DRIVER = "vendortui"
 ATTRIBUTES_LINE = f"/{DB_NAME} merge={DRIVER} diff={DRIVER} -text"
@@ -26,8 +26,26 @@ IGNORED = (
 
 
 def _command(*words: str) -> str:
-    """A shell command line running ``vendortui WORDS`` with this very interpreter."""
-    return " ".join([shlex.quote(sys.executable), "-m", "app.sync", *words])
+    """A shell command line running the installed ``vendortui WORDS`` with this interpreter.
+
+    git runs drivers inside the repository, and a plain ``python -m`` puts the current folder
+    first on ``sys.path``: a ``vendortui/__main__.py`` committed by anyone with push access
+    would run on every teammate's machine. Isolated mode (``-I``: no current folder, no
+    ``PYTHON*`` variables, no user site) imports only what is installed; a package installed
+    with ``pip --user`` needs the user site, so there ``-E -P`` keep the same protection.
+    """
+    return " ".join([shlex.quote(sys.executable), *_isolation(), "-m", "vendortui", *words])
+
+
+def _isolation() -> tuple[str, ...]:
+    import site
+
+    import vendortui
+
+    user_site = site.getusersitepackages()
+    if user_site and Path(vendortui.__file__).resolve().is_relative_to(Path(user_site).resolve()):
+        return ("-E", "-P")
+    return ("-I",)
 
 
 def _ensure_lines(path: Path, lines: tuple[str, ...]) -> bool:
@@ -54,18 +72,66 @@ def write_repo_files(repo: Repo) -> list[str]:
     return changed
 
 
-def configure(repo: Repo) -> None:
-    """Register both drivers in ``.git/config`` and the attribute in ``.git/info/attributes``."""
-    settings = {
-        f"merge.{DRIVER}.name": "vendortui three-way merge of the SQLite knowledge base",
-        f"merge.{DRIVER}.driver": _command("merge-driver", "%O", "%A", "%B"),
-        f"diff.{DRIVER}.textconv": _command("dump"),
+def _settings() -> dict[str, dict[str, str]]:
+    """The driver sections this clone must hold: ``{section: {key: value}}``."""
+    return {
+        f'merge "{DRIVER}"': {
+            "name": "vendortui three-way merge of the SQLite knowledge base",
+            "driver": _command("merge-driver", "%O", "%A", "%B"),
+        },
+        f'diff "{DRIVER}"': {"textconv": _command("dump")},
     }
-    for key, value in settings.items():
-        repo.run("config", "--local", key, value)
+
+
+def configure(repo: Repo) -> None:
+    """Register both drivers in ``.git/config`` and the attribute in ``.git/info/attributes``.
+
+    Each section is removed first, so a key this build does not set (a ``diff.vendortui.command``
+    that would run instead of the textconv, say) does not survive.
+    """
+    for section, values in _settings().items():
+        kind = section.split()[0]
+        repo.run("config", "--local", "--remove-section", f"{kind}.{DRIVER}", check=False)
+        for key, value in values.items():
+            repo.run("config", "--local", f"{kind}.{DRIVER}.{key}", value)
     _ensure_lines(repo.gitdir / "info" / "attributes", (ATTRIBUTES_LINE,))
 
 
-def is_configured(repo: Repo) -> bool:
-    """The merge driver is registered in this clone."""
-    return bool(repo.out("config", "--local", f"merge.{DRIVER}.driver", check=False))
+def _held_sections(config_text: str) -> dict[str, set[str]]:
+    """The lines of each vendortui driver section in a ``.git/config`` text, as git writes it."""
+    sections = _settings().keys()
+    held: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for raw in config_text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            header = line.strip("[]")
+            current = held.setdefault(header, set()) if header in sections else None
+        elif current is not None and line:
+            current.add(line)
+    return held
+
+
+def refresh(repo: Repo) -> bool:
+    """Rewrite the drivers a clone holds when they differ from this build's; True if it did.
+
+    A clone keeps whatever command was registered when it was made: an older vendortui's
+    (``python -m app.sync``, which imports from the working tree), an interpreter since moved,
+    or an edited one. Called on every open, so the common case reads ``.git/config`` as text
+    and starts no process; a clone that never registered the drivers is left alone.
+    """
+    try:
+        text = (repo.gitdir / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    held = _held_sections(text)
+    if not held:
+        return False
+    wanted = {
+        section: {f"{key} = {value}" for key, value in values.items()}
+        for section, values in _settings().items()
+    }
+    if held == wanted:
+        return False
+    configure(repo)
+    return True

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.errors import KbError
+from vendortui.app.errors import KbError
 
 BLOCK_OVER = 100
 """Single-line strings longer than this are written as a block too, for readable diffs."""

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import dbfile
-from app.errors import KbError
+from vendortui.app import dbfile
+from vendortui.app.errors import KbError
 
 CONFLICT_NAMESPACE = uuid.UUID("7d0c4a52-2f7e-4d0e-9a5c-0b7f3f1d6a11")
 META = ("created_at", "updated_at", "updated_by")
@@ -77,7 +77,7 @@ class TableSpec:
 
 def table_specs() -> list[TableSpec]:
     """Every synced table, parents first, with columns from the SQLModel metadata."""
-    import models
+    from vendortui import models
 
     specs = []
     for model in models.SYNCED_TABLES:
@@ -106,6 +106,8 @@ def check_revisions(paths: Sequence[Path], *, hint: str = "") -> list[str | None
 
     Reads only (``mode=ro``), so a refusal changes nothing.
     """
+    import vendortui
+
     known = dbfile.known_revisions()
     revisions = [dbfile.read_revision(p) if p.stat().st_size else None for p in paths]
     newer = sorted(r for r in revisions if r is not None and r not in known)
@@ -113,17 +115,11 @@ def check_revisions(paths: Sequence[Path], *, hint: str = "") -> list[str | None
         need = hint or "a newer vendortui"
         raise NewerSchemaError(
             f"The other side was written with schema {newer[-1]}, which this vendortui "
-            f"({_version()}, schema {known[-1]}) does not know; upgrade to {need} to merge. "
-            "Nothing was changed.",
+            f"({vendortui.__version__}, schema {known[-1]}) does not know; upgrade to {need} "
+            "to merge. Nothing was changed.",
             newer[-1],
         )
     return revisions
-
-
-def _version() -> str:
-    from app.cli import VERSION
-
-    return VERSION
 
 
 def bring_to_head(paths: Sequence[Path]) -> None:
@@ -132,7 +128,7 @@ def bring_to_head(paths: Sequence[Path]) -> None:
     head = dbfile.known_revisions()[-1]
     for path, revision in zip(paths, revisions, strict=True):
         if revision != head:
-            from app.migrate import upgrade
+            from vendortui.app.migrate import upgrade
 
             upgrade(path)
 

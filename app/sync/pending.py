@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.sync.repo import find_gitdir
+from vendortui.app.sync import drivers
+from vendortui.app.sync.repo import Repo, find_gitdir
 
 
 def finish_unmerged(path: Path) -> None:
@@ -21,13 +22,15 @@ def finish_unmerged(path: Path) -> None:
     *our* side, fully usable; ``vendortui sync`` reports the reason.
     """
     found = find_gitdir(path)
-    if found is None or not os.path.exists(os.path.join(found[1], "MERGE_HEAD")):
+    if found is None:
         return
-    from app.errors import KbError
-    from app.sync.repo import Repo
-    from app.sync.service import complete_plain_merge, sync_lock
-
     repo = Repo(*found)
+    drivers.refresh(repo)
+    if not os.path.exists(os.path.join(found[1], "MERGE_HEAD")):
+        return
+    from vendortui.app.errors import KbError
+    from vendortui.app.sync.service import complete_plain_merge, sync_lock
+
     try:
         with sync_lock(repo):
             complete_plain_merge(repo, Path(os.path.abspath(path)))

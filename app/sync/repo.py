@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import KbError
+from vendortui.app.errors import KbError
 
 DB_NAME = "knowledge.db"
 """The database file's name inside a team knowledge base."""

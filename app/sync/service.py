@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.db import Database, connect_raw
-from app.errors import KbError
-from app.sync import drivers, merge, summary
-from app.sync.repo import DB_NAME, NETWORK_TIMEOUT, TMP_SUFFIX, Repo, Upstream, redact
-from app.sync.swap import LiveLock
+from vendortui.app.db import Database, connect_raw
+from vendortui.app.errors import KbError
+from vendortui.app.sync import drivers, merge, summary
+from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, TMP_SUFFIX, Repo, Upstream, redact
+from vendortui.app.sync.swap import LiveLock
 
 Progress = Callable[[str], None]
 PUSH_ATTEMPTS = 5
@@ -155,16 +155,17 @@ def _who(repo: Repo) -> str:
     email = repo.out("config", "user.email", check=False)
     if email:
         return email
-    from app.identity import current_user
+    from vendortui.app.identity import current_user
 
     return current_user()
 
 
 def _trailers() -> str:
-    from app import dbfile
-    from app.cli import VERSION
+    import vendortui
+    from vendortui.app import dbfile
 
-    return f"{VERSION_TRAILER}: {VERSION}\n{SCHEMA_TRAILER}: {dbfile.known_revisions()[-1]}\n"
+    schema = dbfile.known_revisions()[-1]
+    return f"{VERSION_TRAILER}: {vendortui.__version__}\n{SCHEMA_TRAILER}: {schema}\n"
 
 
 # -- the swap record (finishing a sync killed after the rename) -------------------------------
@@ -560,7 +561,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path) -> merge.MergeStats:
 
 
 def _driver_who() -> str:
-    from app.identity import current_user
+    from vendortui.app.identity import current_user
 
     return current_user()
 
@@ -620,7 +621,7 @@ def complete_plain_merge(repo: Repo, path: Path) -> bool:
 
 def set_default_db(path: Path) -> None:
     """Make ``path`` the knowledge base vendortui opens when no ``--db`` is given."""
-    from app.paths import default_db_config
+    from vendortui.app.paths import default_db_config
 
     config = default_db_config()
     config.parent.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,8 @@ import sqlite3
 from pathlib import Path
 from types import TracebackType
 
-from app.db import FileConnection, connect_raw
-from app.errors import KbError
+from vendortui.app.db import FileConnection, connect_raw
+from vendortui.app.errors import KbError
 
 CHUNK = 1 << 20
 ATTEMPTS = 5

@@ -11,8 +11,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from app.kb import KnowledgeBase
-from screens.checklist_walker import ChecklistWalker
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.checklist_walker import ChecklistWalker
 
 SHIPPED = (
     "rollout",
@@ -58,7 +58,7 @@ def screen_text(app: App[None]) -> str:
 def vendortui(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the command line in a fresh process, as cron or a person would."""
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args],
+        [sys.executable, "-m", "vendortui", *args],
         capture_output=True,
         text=True,
         timeout=60,

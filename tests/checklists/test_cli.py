@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.kb import KnowledgeBase
 from tests.checklists.conftest import SHIPPED, SMALL, vendortui, write
+from vendortui.app.kb import KnowledgeBase
 
 
 def test_due_exit_codes_follow_fail_on(tmp_path: Path) -> None:
@@ -121,10 +121,10 @@ def test_templates_and_import(kb: KnowledgeBase, tmp_path: Path) -> None:
 def test_due_imports_neither_textual_nor_sqlmodel(kb: KnowledgeBase, vendor_id: str) -> None:
     kb.checklists.start_run(vendor_id, "rollout")
     probe = (
-        "import sys, io, json, contextlib; from app.cli import main\n"
+        "import sys, io, json, contextlib; from vendortui.app.cli import main\n"
         f"with contextlib.redirect_stdout(io.StringIO()): main(['due', '--db', {str(kb.path)!r}])\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('textual', 'screens', 'sqlmodel', 'sqlalchemy'))))"
+        "('textual', 'vendortui.screens', 'sqlmodel', 'sqlalchemy'))))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.checklists import clock, due
-from app.kb import KnowledgeBase
-from models import Setting, Vendor
 from tests.checklists.conftest import SMALL, write
+from vendortui.app.checklists import clock, due
+from vendortui.app.kb import KnowledgeBase
+from vendortui.models import Setting, Vendor
 
 LA = ZoneInfo("America/Los_Angeles")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

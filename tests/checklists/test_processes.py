@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.kb import KnowledgeBase
 from tests.checklists.conftest import WalkerApp, write
+from vendortui.app.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from app.checklists.records import RunDetail
-from app.checklists.templates import TemplateError
-from app.demo import load_demo
-from app.errors import KbError
-from app.kb import KnowledgeBase
-from app.validation import FieldError
 from tests.checklists.conftest import SMALL, write
+from vendortui.app.checklists.records import RunDetail
+from vendortui.app.checklists.templates import TemplateError
+from vendortui.app.demo import load_demo
+from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.validation import FieldError
 
 WHO = "tester@example.com"
 
@@ -248,7 +248,7 @@ def test_unknown_runs_items_and_vendors_are_one_sentence(kb: KnowledgeBase, vend
         kb.checklists.mark("no-such-item", "done")
     with pytest.raises(KbError, match="no checklist template called 'nope'"):
         kb.checklists.start_run(vendor_id, "nope")
-    from models import Vendor
+    from vendortui.models import Vendor
 
     kb.delete(Vendor, vendor_id)
     with pytest.raises(KbError, match="vendor was deleted"):

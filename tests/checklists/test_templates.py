@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.checklists.templates import (
+from tests.checklists.conftest import SHIPPED, SMALL, vendortui, write
+from vendortui.app.checklists.templates import (
     KINDS,
     TemplateError,
     parse_template,
@@ -16,9 +17,8 @@ from app.checklists.templates import (
     shipped_catalog,
     shipped_dir,
 )
-from app.errors import KbError
-from app.kb import KnowledgeBase
-from tests.checklists.conftest import SHIPPED, SMALL, vendortui, write
+from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
 
 
 def test_every_shipped_template_parses_and_is_named_after_its_file() -> None:

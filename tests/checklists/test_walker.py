@@ -10,11 +10,16 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from app.kb import KnowledgeBase
-from screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
-from screens.checklist_walker import ChecklistLines, ChecklistWalker, RollbackPrompt, TextPrompt
-from screens.confirm import ConfirmScreen
 from tests.checklists.conftest import SHIPPED, WalkerApp, screen_text
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
+from vendortui.screens.checklist_walker import (
+    ChecklistLines,
+    ChecklistWalker,
+    RollbackPrompt,
+    TextPrompt,
+)
+from vendortui.screens.confirm import ConfirmScreen
 
 SIZE = (120, 40)
 

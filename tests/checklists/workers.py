@@ -17,9 +17,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from app.kb import KnowledgeBase
-from screens.checklist_walker import ChecklistWalker, TextPrompt
 from tests.checklists.conftest import WalkerApp
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.checklist_walker import ChecklistWalker, TextPrompt
 
 
 async def _wait_for(path: Path, timeout: float = 60) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.kb import KnowledgeBase
-from models import Event, Person, Role, Runbook, Vendor
+from vendortui.app.kb import KnowledgeBase
+from vendortui.models import Event, Person, Role, Runbook, Vendor
 
 
 def _kinds(

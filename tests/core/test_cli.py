@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.kb import KnowledgeBase
+from vendortui.app.kb import KnowledgeBase
 
 
 def vendortui(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args],
+        [sys.executable, "-m", "vendortui", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,7 +93,7 @@ def test_hostile_names_print_without_terminal_escapes(kb: KnowledgeBase) -> None
 def _imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
     """Run one command in a fresh interpreter; which of ``packages`` did it import?"""
     probe = (
-        "import sys, io, json, contextlib; from app.cli import main\n"
+        "import sys, io, json, contextlib; from vendortui.app.cli import main\n"
         f"with contextlib.redirect_stdout(io.StringIO()): main({argv!r})\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
     )
@@ -105,7 +105,7 @@ def _imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize("command", [["vendors"], ["show", "acme"], ["vendors", "--json"]])
 def test_headless_commands_never_import_textual(kb: KnowledgeBase, command: list[str]) -> None:
     kb.add_vendor("Acme")
-    assert _imported_after([*command, "--db", str(kb.path)], ("textual", "screens")) == []
+    assert _imported_after([*command, "--db", str(kb.path)], ("textual", "vendortui.screens")) == []
 
 
 def test_list_command_does_not_import_sqlmodel(kb: KnowledgeBase) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.db import Database
-from app.dbfile import known_revisions
-from app.errors import KbError, ReadOnlyError
-from app.kb import KnowledgeBase
+from vendortui.app.db import Database
+from vendortui.app.dbfile import known_revisions
+from vendortui.app.errors import KbError, ReadOnlyError
+from vendortui.app.kb import KnowledgeBase
 
 
 def _digest(path: Path) -> bytes:
@@ -151,7 +151,7 @@ def test_writer_waiting_on_a_sync_lock_reopens_the_replaced_file(
     merged.write_bytes(kb.path.read_bytes())
     sync_lock = sqlite3.connect(kb.path, isolation_level=None)
     sync_lock.execute("BEGIN EXCLUSIVE")
-    from models import Person
+    from vendortui.models import Person
 
     writer = threading.Thread(target=kb.create, args=(Person,), kwargs={"name": "During"})
     writer.start()
@@ -170,7 +170,7 @@ def test_writer_waiting_on_a_sync_lock_reopens_the_replaced_file(
 def test_file_damaged_while_open_gives_a_sentence_on_read_and_write(
     kb: KnowledgeBase,
 ) -> None:
-    from models import Vendor
+    from vendortui.models import Vendor
 
     vendor = kb.add_vendor("Acme")
     for n in range(30):

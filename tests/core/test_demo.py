@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.demo import load_demo, seed_date
-from app.kb import KnowledgeBase
+from vendortui.app.demo import load_demo, seed_date
+from vendortui.app.kb import KnowledgeBase
 
 
 def test_relative_seed_dates() -> None:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from app.errors import KbError
-from app.kb import KnowledgeBase
-from app.validation import FieldError
-from models import DataCategory, Event, Person, Role, Vendor
+from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.validation import FieldError
+from vendortui.models import DataCategory, Event, Person, Role, Vendor
 
 
 def test_add_vendor_makes_unique_slugs_and_a_runbook_from_the_template(kb: KnowledgeBase) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.dbfile import VERSIONS_DIR, known_revisions
-from app.migrate import upgrade
+from vendortui.app.dbfile import VERSIONS_DIR, known_revisions
+from vendortui.app.migrate import upgrade
 
 
 def test_revision_ids_are_the_file_prefixes_and_form_one_chain() -> None:
@@ -45,8 +45,8 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    import models
-    from models import Synced
+    from vendortui import models
+    from vendortui.models import Synced
 
     models.load_all()
     path = tmp_path / "kb.db"
@@ -59,7 +59,7 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
 
 
 def test_every_synced_table_has_the_identity_columns(tmp_path: Path) -> None:
-    import models
+    from vendortui import models
 
     path = tmp_path / "kb.db"
     upgrade(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from app.text import safe, strip_control
+from vendortui.app.text import safe, strip_control
 
 
 def _render(markup: str) -> str:

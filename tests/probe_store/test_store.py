@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.kb import KnowledgeBase
-from app.probes.findings import Recorder
-from app.probes.store import latency_creeps
-from app.validation import FieldError
-from models import ProbeConfig
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.store import latency_creeps
+from vendortui.app.validation import FieldError
+from vendortui.models import ProbeConfig
 
 
 def _report(outcome: str, when: datetime, duration_ms: int = 100):
@@ -125,8 +125,8 @@ def test_spec_mirrors_every_stored_probe_column() -> None:
     """ProbeSpec repeats ProbeConfig's fields by hand: this catches the two drifting apart."""
     from dataclasses import fields
 
-    from app.probes.spec import ProbeSpec
-    from models.base import Synced
+    from vendortui.app.probes.spec import ProbeSpec
+    from vendortui.models.base import Synced
 
     stored = set(ProbeConfig.model_fields) - set(Synced.model_fields)
     stored -= {"vendor_id", "enabled"}

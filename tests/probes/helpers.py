@@ -8,10 +8,10 @@ from typing import Any
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from app.probes import ProbeReport, ProbeSpec, run_probe
-from app.probes.interactive import ProbeHooks
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.servers import LoopbackServer, json_handler
+from vendortui.app.probes import ProbeReport, ProbeSpec, run_probe
+from vendortui.app.probes.interactive import ProbeHooks
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256", "use": "sig"})
 DEADLINE_S = 1.0

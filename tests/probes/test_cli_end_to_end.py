@@ -17,17 +17,17 @@ import keyring
 import pytest
 from keyring.backends import SecretService
 
-from app.kb import KnowledgeBase
-from app.secrets import env_var
 from tests.probes.conftest import OpenIdProvider
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.secrets import env_var
 
 
 def run(db: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None):
     return subprocess.run(
         [
             sys.executable,
-            "-c",
-            "import sys; from app.cli import main; sys.exit(main())",
+            "-m",
+            "vendortui",
             *args,
             "--db",
             str(db),

@@ -7,8 +7,6 @@ from collections.abc import Callable
 import pytest
 from joserfc.errors import SecurityWarning
 
-from app.probes import Severity
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.conftest import OpenIdProvider
 from tests.probes.helpers import (
     SIGNING_KEY,
@@ -20,6 +18,8 @@ from tests.probes.helpers import (
     timed_probe,
 )
 from tests.probes.servers import LoopbackServer, json_handler
+from vendortui.app.probes import Severity
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 DISCOVERY = ProbeKind.OIDC_DISCOVERY

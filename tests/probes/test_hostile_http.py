@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import pytest
 
-from app.probes.http import ProbeClient, ProbeHttpError
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.helpers import (
     DEADLINE_S,
     SLACK_S,
@@ -24,6 +22,8 @@ from tests.probes.helpers import (
     timed_probe,
 )
 from tests.probes.servers import LoopbackServer, Request, redirect_handler, respond
+from vendortui.app.probes.http import ProbeClient, ProbeHttpError
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 DISCOVERY = ProbeKind.OIDC_DISCOVERY
@@ -257,7 +257,7 @@ async def test_transport_never_sends_plain_http_to_a_real_host() -> None:
 
 async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
     """Twenty silent servers at once still end within one deadline, not twenty."""
-    from app.probes import sweep
+    from vendortui.app.probes import sweep
 
     async def handler(_req: Request, _writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(3600)

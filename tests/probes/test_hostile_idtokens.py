@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app.probes import ProbeHooks
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.browser import sign_in
 from tests.probes.helpers import assert_verdict, ids, make_spec, serve_provider, sign, timed_probe
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
+from vendortui.app.probes import ProbeHooks
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 CLIENT_ID = "native"

@@ -6,11 +6,11 @@ import ssl
 
 import pytest
 
-from app.probes import ProbeHooks
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.browser import sign_in
 from tests.probes.conftest import OpenIdProvider
 from tests.probes.helpers import assert_verdict, ids, make_spec, timed_probe
+from vendortui.app.probes import ProbeHooks
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 # A person's part: the browser round trip of a sign-in takes well under this.
 INTERACTIVE_BUDGET_S = 10.0

@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.helpers import assert_verdict, make_spec, timed_probe
 from tests.probes.servers import LoopbackServer, Request, respond
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 ENTITY_ID = "https://idp.example.com/saml"

@@ -14,7 +14,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import SecretService, fail, null
 
-from app.secrets import (
+from vendortui.app.secrets import (
     SecretStoreUnavailable,
     delete_secret,
     env_var,

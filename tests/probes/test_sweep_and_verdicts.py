@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from app.probes import Finding, ProbeSpec, Severity, outcome_for, run_probe, sweep
-from models.enums import ProbeKind, ProbeOutcome
 from tests.probes.helpers import make_spec, serve_provider
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
+from vendortui.app.probes import Finding, ProbeSpec, Severity, outcome_for, run_probe, sweep
+from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 DISCOVERY = ProbeKind.OIDC_DISCOVERY

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from app.db import Database
-from app.sync import service
-from app.sync.dump import dump
-from app.sync.service import SyncReport
-from models import Vendor, utcnow
+from vendortui.app.db import Database
+from vendortui.app.sync import service
+from vendortui.app.sync.dump import dump
+from vendortui.app.sync.service import SyncReport
+from vendortui.models import Vendor, utcnow
 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 UNSET = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.kb import KnowledgeBase
-from app.sync import service
 from tests.sync.conftest import git, set_identity
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.sync import service
 
 
 def test_clone_takes_the_pushed_branch_when_head_is_unborn(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
-from app.db import Database
-from app.sync.conflicts import ConflictService
-from app.sync.merge import merge_files
-from models import Vendor, utcnow
-from screens.conflicts import ConflictsScreen
+from vendortui.app.db import Database
+from vendortui.app.sync.conflicts import ConflictService
+from vendortui.app.sync.merge import merge_files
+from vendortui.models import Vendor, utcnow
+from vendortui.screens.conflicts import ConflictsScreen
 
 HOSTILE = "[bold red]Acme[/] \x1b[2J\x1b]0;pwned\x07"
 

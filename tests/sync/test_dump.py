@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.db import Database
-from app.sync import dump as dump_module
-from app.sync.dump import dump
-from models import Runbook, Vendor
+from vendortui.app.db import Database
+from vendortui.app.sync import dump as dump_module
+from vendortui.app.sync.dump import dump
+from vendortui.models import Runbook, Vendor
 
 values = st.one_of(st.none(), st.integers(), st.text(max_size=150))
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import app.cli
-import app.dbfile
-import app.migrate
-from app.db import Database
-from app.errors import KbError
-from models import Vendor
+import vendortui
 from tests.sync.conftest import Team
+from vendortui.app import dbfile, migrate
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.models import Vendor
 
 
 def _digest(path: Path) -> str:
@@ -131,7 +130,7 @@ def test_refuses_with_unrelated_changes_changing_nothing(team: Team) -> None:
 
 
 def test_outside_a_team_repository_is_a_readable_error(tmp_path: Path) -> None:
-    from app.sync.service import sync
+    from vendortui.app.sync.service import sync
 
     Database.open(tmp_path / "solo.db").close()
     with pytest.raises(KbError, match="not in a team knowledge base; create one"):
@@ -162,14 +161,14 @@ def downgrade() -> None:
 def newer_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A switch that makes this process a newer vendortui (0.2.0, schema 0002)."""
     migrations = tmp_path / "migrations"
-    shutil.copytree(app.migrate.MIGRATIONS_DIR, migrations)
+    shutil.copytree(migrate.MIGRATIONS_DIR, migrations)
     (migrations / "versions" / "0002_normalise_categories.py").write_text(NEW_REVISION)
 
     def switch(newer: bool) -> None:
         if newer:
-            monkeypatch.setattr(app.dbfile, "VERSIONS_DIR", migrations / "versions")
-            monkeypatch.setattr(app.migrate, "MIGRATIONS_DIR", migrations)
-            monkeypatch.setattr(app.cli, "VERSION", "0.2.0")
+            monkeypatch.setattr(dbfile, "VERSIONS_DIR", migrations / "versions")
+            monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations)
+            monkeypatch.setattr(vendortui, "__version__", "0.2.0", raising=False)
         else:
             monkeypatch.undo()
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import ChecklistItem, ChecklistRun, ChecklistTick, Vendor
 from tests.sync.conftest import Team
+from vendortui.models import ChecklistItem, ChecklistRun, ChecklistTick, Vendor
 
 FIELDS = ("name", "status", "description")
 CLONES = 3

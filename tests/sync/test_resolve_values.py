@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import KbError
-from app.kb import KnowledgeBase
-from app.sync.conflicts import resolve
-from app.validation import FieldError
-from models import Conflict, Event
+from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.sync.conflicts import resolve
+from vendortui.app.validation import FieldError
+from vendortui.models import Conflict, Event
 
 
 def _conflict(kb: KnowledgeBase, table: str, row_id: str, field: str) -> str:

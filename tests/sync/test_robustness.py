@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from models import ProbeConfig, Vendor
 from tests.sync.conftest import Team
+from vendortui.models import ProbeConfig, Vendor
 
 KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
-from app.sync.service import sync
+from vendortui.app.sync.service import sync
 
 step = sys.argv[2]
 
@@ -32,8 +32,8 @@ sync(Path(sys.argv[1]), progress)
 WRITER_SCRIPT = """
 import sys, time
 from pathlib import Path
-from app.db import Database
-from models import Vendor
+from vendortui.app.db import Database
+from vendortui.models import Vendor
 
 db = Database.open(Path(sys.argv[1]))
 go = Path(sys.argv[2])
@@ -214,8 +214,8 @@ def test_secrets_never_reach_the_database_dump_messages_or_state(team: Team) -> 
     alice.git("remote", "set-url", "origin", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
     report = alice.sync()
     assert report.problem
-    from app.errors import KbError
-    from app.sync.service import init
+    from vendortui.app.errors import KbError
+    from vendortui.app.sync.service import init
 
     with pytest.raises(KbError) as refused:
         init(team.root / "other", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
@@ -233,7 +233,7 @@ def test_secrets_never_reach_the_database_dump_messages_or_state(team: Team) -> 
 
 
 def test_redact_hides_credentials_in_urls() -> None:
-    from app.sync.repo import redact
+    from vendortui.app.sync.repo import redact
 
     assert redact(f"fatal: https://bob:{SECRET}@example.com/x.git denied") == (
         "fatal: https://***@example.com/x.git denied"
@@ -242,7 +242,7 @@ def test_redact_hides_credentials_in_urls() -> None:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.sync", *args],
+        [sys.executable, "-m", "vendortui", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.db import Database
-from app.errors import KbError
-from app.paths import default_db_path
-from app.sync import conflicts
-from models import (
+from tests.sync.conftest import Team, git
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.app.paths import default_db_path
+from vendortui.app.sync import conflicts
+from vendortui.models import (
     ChecklistItem,
     ChecklistRun,
     ChecklistTick,
@@ -23,7 +24,6 @@ from models import (
     Vendor,
     utcnow,
 )
-from tests.sync.conftest import Team, git
 
 
 def test_init_creates_a_team_repository_with_both_drivers(
@@ -40,7 +40,7 @@ def test_init_creates_a_team_repository_with_both_drivers(
         assert f"/knowledge.db{suffix}" in ignored
     driver = alice.git("config", "merge.vendortui.driver").strip()
     assert driver.startswith(sys.executable) and driver.endswith("merge-driver %O %A %B")
-    assert alice.git("config", "diff.vendortui.textconv").strip().endswith("-m app.sync dump")
+    assert alice.git("config", "diff.vendortui.textconv").strip().endswith("-I -m vendortui dump")
     assert alice.status() == ""
     assert git(team.root, "--git-dir", str(team.remote), "ls-tree", "--name-only", "main") == (
         ".gitattributes\n.gitignore\nknowledge.db\n"
@@ -50,7 +50,7 @@ def test_init_creates_a_team_repository_with_both_drivers(
 
 
 def test_init_refuses_a_remote_that_already_holds_a_repository(team: Team) -> None:
-    from app.sync.service import init
+    from vendortui.app.sync.service import init
 
     target = team.root / "again"
     with pytest.raises(KbError, match="vendortui clone"):
@@ -59,7 +59,7 @@ def test_init_refuses_a_remote_that_already_holds_a_repository(team: Team) -> No
 
 
 def test_clone_refuses_a_repository_without_a_knowledge_base(tmp_path: Path) -> None:
-    from app.sync.service import clone
+    from vendortui.app.sync.service import clone
 
     empty = tmp_path / "empty.git"
     git(tmp_path, "init", "-q", "--bare", str(empty))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.identity import current_user
-from app.kb import KnowledgeBase
-from screens.app import VendorTui
+from vendortui.app.identity import current_user
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.app import VendorTui
 
 NOW = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ kubectl -n monitoring get ds datadog-agent
 
 def build(kb: KnowledgeBase) -> dict[str, str]:
     """Fill ``kb`` with three vendors, their people, data, events and a verified runbook."""
-    from models import DataCategory, Event, Person, Role, Runbook
+    from vendortui.models import DataCategory, Event, Person, Role, Runbook
 
     datadog = kb.add_vendor(
         "Datadog",

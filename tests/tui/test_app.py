@@ -14,18 +14,18 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
-from app.kb import KnowledgeBase
-from app.queries import filter_rows
-from screens import runbook as runbook_module
-from screens.app import VendorTui
-from screens.confirm import ConfirmScreen
-from screens.forms import FormScreen
-from screens.help import HelpScreen
-from screens.home import HomeScreen
-from screens.runbook import MarkdownLines, RunbookEditor
-from screens.vendor import VendorScreen
-from screens.vendor_list import AttentionList, VendorList
 from tests.tui.conftest import NOW
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.queries import filter_rows
+from vendortui.screens import runbook as runbook_module
+from vendortui.screens.app import VendorTui
+from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.forms import FormScreen
+from vendortui.screens.help import HelpScreen
+from vendortui.screens.home import HomeScreen
+from vendortui.screens.runbook import MarkdownLines, RunbookEditor
+from vendortui.screens.vendor import VendorScreen
+from vendortui.screens.vendor_list import AttentionList, VendorList
 
 SIZE = (120, 40)
 
@@ -454,7 +454,7 @@ async def test_theme_from_environment_and_alias(
 
 
 async def test_conflicts_badge_and_key(tui: VendorTui, tui_kb: KnowledgeBase) -> None:
-    from models import Conflict
+    from vendortui.models import Conflict
 
     vendor_id = tui_kb.find_vendor_id("okta")
     with tui_kb.db.write() as session:

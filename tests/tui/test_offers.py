@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from app.kb import KnowledgeBase
-from screens.app import VendorTui
-from screens.confirm import ConfirmScreen
-from screens.forms import FormScreen
 from tests.tui.test_app import SIZE, open_datadog, screen_text, settle
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.app import VendorTui
+from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.forms import FormScreen
 
 
 def _runs(kb: KnowledgeBase) -> list[str]:

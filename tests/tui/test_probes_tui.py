@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import socket
 
-from app.kb import KnowledgeBase
-from models import ProbeConfig
-from screens.app import VendorTui
-from screens.auth_panel import AuthPanel
-from screens.probe_sweep import ProbeSweepScreen
-from screens.vendor import VendorScreen
 from tests.tui.test_app import SIZE, open_datadog, screen_text, settle
+from vendortui.app.kb import KnowledgeBase
+from vendortui.models import ProbeConfig
+from vendortui.screens.app import VendorTui
+from vendortui.screens.auth_panel import AuthPanel
+from vendortui.screens.probe_sweep import ProbeSweepScreen
+from vendortui.screens.vendor import VendorScreen
 
 
 def _closed_port() -> int:

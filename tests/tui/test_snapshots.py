@@ -8,8 +8,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from screens.app import VendorTui
 from tests.tui.test_app import settle
+from vendortui.screens.app import VendorTui
 
 SIZE = (120, 40)
 

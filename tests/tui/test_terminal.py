@@ -15,13 +15,14 @@ import termios
 import time
 from pathlib import Path
 
-from app.kb import KnowledgeBase
 from tests.tui.conftest import build
+from vendortui.app.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = (
-    "import sys; from pathlib import Path; from app.kb import KnowledgeBase; "
-    "from screens.app import VendorTui; VendorTui(KnowledgeBase.open(Path(sys.argv[1]))).run()"
+    "import sys; from pathlib import Path; from vendortui.app.kb import KnowledgeBase; "
+    "from vendortui.screens.app import VendorTui; "
+    "VendorTui(KnowledgeBase.open(Path(sys.argv[1]))).run()"
 )
 
 
