@@ -79,25 +79,6 @@ def due(args: argparse.Namespace) -> int:
     return 0
 
 
-def _checklist_help(parser: argparse.ArgumentParser) -> None:
-    add_db_argument(parser)
-
-
-@command(
-    "checklist", "checklist runs (checklist start|list|show|templates|import)", _checklist_help
-)
-def checklist(args: argparse.Namespace) -> int:
-    """Name the checklist commands (``vendortui checklist`` alone)."""
-    print(
-        "vendortui checklist start VENDOR TEMPLATE   start a run\n"
-        "vendortui checklist list [VENDOR]           list runs\n"
-        "vendortui checklist show RUN [--markdown|--json]\n"
-        "vendortui checklist templates               list templates\n"
-        "vendortui checklist import FILE             add a team template"
-    )
-    return 0
-
-
 def _start_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vendor", metavar="VENDOR", help="vendor name or slug")
     parser.add_argument("template", metavar="TEMPLATE", help="template key, e.g. annual-review")

@@ -12,10 +12,15 @@ from vendortui.app.paths import resolve_db_path
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    """``--db PATH``: the knowledge base; defaults to ``$VENDORTUI_DB`` or the user data dir."""
+    """``--db PATH``: the knowledge base; defaults to ``$VENDORTUI_DB`` or the user data dir.
+
+    Accepted before or after the command's words: a command's own ``--db`` leaves one given
+    earlier alone (the root parser's default is None).
+    """
     parser.add_argument(
         "--db",
         metavar="PATH",
+        default=argparse.SUPPRESS,
         help="knowledge base file (default: $VENDORTUI_DB, else the user data dir)",
     )
 

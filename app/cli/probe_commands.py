@@ -49,7 +49,12 @@ def _hooks() -> object:
     return ProbeHooks(on_user_code=show_code, open_browser=open_browser)
 
 
-@command("probe", "run SSO probes (probe add / probe list to configure)", _probe_args)
+@command(
+    "probe run",
+    "run SSO probes (`probe VENDOR...` for short)",
+    _probe_args,
+    default=True,
+)
 def probe(args: argparse.Namespace) -> int:
     """Run the probes of the named vendors (or all), store the results, print a verdict each."""
     from vendortui.app.kb import KnowledgeBase
