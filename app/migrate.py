@@ -70,7 +70,7 @@ def upgrade(path: Path, revision: str = "head") -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m vendortui.app.migrate revision MESSAGE``: autogenerate a revision from the models."""
+    """``python -m vendortui.app.migrate revision MESSAGE``: autogenerate a revision."""
     import tempfile
 
     from alembic import command

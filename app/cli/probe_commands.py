@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import webbrowser
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
@@ -37,6 +36,8 @@ def _probe_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _hooks() -> object:
+    import webbrowser
+
     from vendortui.app.probes import ProbeHooks
 
     def show_code(user_code: str, uri: str) -> None:
@@ -170,27 +171,24 @@ def _list_args(parser: argparse.ArgumentParser) -> None:
 def probe_list(args: argparse.Namespace) -> int:
     """Every probe (or a vendor's) with its latest verdict and how old it is."""
     from vendortui.app.kb import KnowledgeBase, age
+    from vendortui.app.probes.listing import probe_lines
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
-    rows = kb.vendor_rows()
     wanted = {kb.find_vendor_id(v) for v in args.vendors} if args.vendors else None
-    out = []
-    for row in rows:
-        if wanted is not None and row.id not in wanted:
-            continue
-        for status in kb.probes.status(row.id):
-            latest = status.latest
-            out.append(
-                {
-                    "vendor": row.name,
-                    "probe": status.config.name,
-                    "kind": status.config.kind,
-                    "outcome": latest.outcome if latest else None,
-                    "checked": latest.started_at.isoformat() if latest else None,
-                    "age": age(latest.started_at if latest else None),
-                    "latency_creeping": status.creeping,
-                }
-            )
+    with kb.db.read() as conn:
+        lines = probe_lines(conn, wanted)
+    out = [
+        {
+            "vendor": line.vendor,
+            "probe": line.probe,
+            "kind": line.kind,
+            "outcome": line.outcome,
+            "checked": line.checked.isoformat() if line.checked else None,
+            "age": age(line.checked),
+            "latency_creeping": line.creeping,
+        }
+        for line in lines
+    ]
     if args.json:
         print_json(out)
     else:

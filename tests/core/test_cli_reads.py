@@ -1,0 +1,121 @@
+"""Read commands stay off SQLModel, writes off Alembic, and the stdlib reads say the same.
+
+What a command imports is checked in a fresh interpreter (``sys.modules`` after it ran); the
+timing itself is in ``bench/commands.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from vendortui.app.demo import load_demo
+from vendortui.app.kb import KnowledgeBase
+from vendortui.app.probes.findings import ProbeReport
+from vendortui.app.probes.listing import probe_lines
+from vendortui.models import ProbeConfig
+from vendortui.models.enums import ProbeOutcome
+
+
+def imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
+    """Run one command in a fresh interpreter; which of ``packages`` did it import?"""
+    code = (
+        "import sys, io, json, contextlib; from vendortui.app.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main({argv!r})\n"
+        "assert code == 0, code\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["show", "okta"],
+        ["show", "okta", "--json"],
+        ["probe", "list"],
+        ["probe", "list", "--json"],
+        ["due"],
+        ["checklist", "templates"],
+        ["conflicts"],
+    ],
+)
+def test_read_commands_never_import_sqlmodel(kb: KnowledgeBase, command: list[str]) -> None:
+    load_demo(kb)
+    argv = [*command, "--db", str(kb.path)]
+    assert imported_after(argv, ("sqlmodel", "sqlalchemy", "pydantic", "textual")) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["vendors", "add", "Acme"],
+        ["probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", "https://x.example"],
+        ["checklist", "start", "okta", "annual-review"],
+    ],
+)
+def test_writes_on_a_current_file_never_import_alembic(
+    kb: KnowledgeBase, command: list[str]
+) -> None:
+    load_demo(kb)
+    assert imported_after([*command, "--db", str(kb.path)], ("alembic", "mako", "textual")) == []
+
+
+def test_the_probe_list_reading_equals_the_auth_tab_reading(kb: KnowledgeBase) -> None:
+    """Latest outcome, time and duration history, per probe, as ``ProbeService.status``."""
+    load_demo(kb)
+    rows = kb.vendor_rows()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for number, row in enumerate(rows[:3]):
+        config = kb.create(
+            ProbeConfig,
+            vendor_id=row.id,
+            name=f"extra {number}",
+            kind="oidc_discovery",
+            issuer="https://login.example.com",
+        )
+        for run in range(12 + number):
+            outcome = ProbeOutcome.FAIL if run % 5 == 0 else ProbeOutcome.PASS
+            kb.probes.record(
+                config,
+                ProbeReport(outcome, (), {}, 100 * (run + 1), start + timedelta(hours=run)),
+            )
+    with kb.db.read() as conn:
+        lines = probe_lines(conn)
+    expected = [
+        (
+            row.name,
+            s.config.name,
+            s.config.kind,
+            s.latest.outcome if s.latest else None,
+            s.latest.started_at if s.latest else None,
+            s.durations_ms,
+            s.creeping,
+        )
+        for row in rows
+        for s in kb.probes.status(row.id)
+    ]
+    got = [
+        (
+            line.vendor,
+            line.probe,
+            line.kind,
+            line.outcome,
+            line.checked,
+            line.durations_ms,
+            line.creeping,
+        )
+        for line in lines
+    ]
+    assert got == expected
+    assert any(line.creeping for line in lines) and len(got) > 3
+    with kb.db.read() as conn:
+        only = probe_lines(conn, {rows[1].id})
+    assert {line.vendor for line in only} == {rows[1].name}
