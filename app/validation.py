@@ -136,6 +136,27 @@ def url(field: str, value: Any) -> str:
     return raw
 
 
+def probe_url(field: str, value: Any) -> str:
+    """An optional http(s) URL with no template placeholder left in it (``{tenantid}``)."""
+    from vendortui.app.probes.inputs import placeholder_problem
+
+    raw = url(field, value)
+    problem = placeholder_problem(raw)
+    if problem:
+        raise FieldError(field, "; ".join(problem))
+    return raw
+
+
+def ca_file(field: str, value: Any) -> str:
+    """An optional PEM file of CA certificates, stored as an absolute path."""
+    from vendortui.app.probes.inputs import checked_ca_file
+
+    try:
+        return checked_ca_file(text(max_len=400)(field, value))
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+
+
 def email(field: str, value: Any) -> str:
     """An optional e-mail address, lightly checked (one @, a dot after it)."""
     raw = str(value or "").strip()
@@ -233,15 +254,15 @@ RULES: dict[str, dict[str, Rule]] = {
         "vendor_id": text(required=True),
         "name": text(required=True, max_len=80),
         "kind": choice(ProbeKind),
-        "issuer": url,
-        "metadata_url": url,
+        "issuer": probe_url,
+        "metadata_url": probe_url,
         "client_id": text(max_len=200),
         "scopes": text(max_len=400),
         "audience": text(max_len=400),
         "expected_claims": claims,
         "api_url": url,
         "secret_ref": probe_ref,
-        "ca_file": text(max_len=400),
+        "ca_file": ca_file,
         "enabled": flag,
     },
     "runbook": {

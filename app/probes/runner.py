@@ -17,6 +17,7 @@ from urllib.parse import quote, quote_plus
 from vendortui.app.probes.client_credentials import probe_client_credentials
 from vendortui.app.probes.findings import ProbeReport, Recorder
 from vendortui.app.probes.http import ProbeClient
+from vendortui.app.probes.inputs import placeholder_problem
 from vendortui.app.probes.interactive import ProbeHooks, probe_auth_code, probe_device_code
 from vendortui.app.probes.oidc import discover
 from vendortui.app.probes.saml import probe_saml
@@ -69,6 +70,11 @@ async def _dispatch(
     except ValueError as exc:
         rec.error("probe.config", f"invalid probe configuration: {exc}")
         return
+    for name, value in (("issuer", spec.issuer), ("metadata URL", spec.metadata_url)):
+        problem = placeholder_problem(value)
+        if problem:
+            rec.error("probe.placeholder", f"the {name} {problem[0]}", problem[1])
+            return
     try:
         client = ProbeClient(
             timeout_s=spec.timeout_s,
