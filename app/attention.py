@@ -9,38 +9,14 @@ date arithmetic is testable.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from vendortui.app.attention_item import SEVERITY_ORDER, AttentionItem, Rule
 from vendortui.app.queries import parse_date, parse_moment
 from vendortui.models.rules import CANCEL_BY_WARNING_DAYS, RECENT_EVENT_DAYS, cancel_by
 
-SEVERITY_ORDER = {"overdue": 0, "due": 1, "info": 2}
 VERIFY_RUNBOOK = "Walk through the runbook, fix what changed, mark it verified (v on its tab)."
-
-
-@dataclass(frozen=True, slots=True)
-class AttentionItem:
-    """One reason a vendor needs someone's attention."""
-
-    vendor_id: str
-    vendor: str
-    kind: str
-    severity: str
-    """``overdue`` (act now), ``due`` (act soon) or ``info`` (worth knowing)."""
-    why: str
-    todo: str
-    when: date | None = None
-
-    def as_json(self) -> dict[str, object]:
-        """The ``vendortui due --json`` object."""
-        out = asdict(self)
-        out["when"] = self.when.isoformat() if self.when else None
-        return out
-
-
-Rule = Callable[[sqlite3.Connection, date, int], Iterable[AttentionItem]]
 
 
 def _day_start(day: date) -> str:
@@ -101,7 +77,8 @@ def cancel_by_dates(conn: sqlite3.Connection, today: date, within: int) -> Itera
         deadline = cancel_by(parse_date(end), notice)
         if deadline is None or deadline > today + timedelta(days=horizon):
             continue
-        if parse_date(end) is not None and parse_date(end) < today:
+        ended = parse_date(end)
+        if ended is not None and ended < today:
             continue
         days = (deadline - today).days
         overdue = days < 0
@@ -196,6 +173,22 @@ def recent_events(conn: sqlite3.Connection, today: date, within: int) -> Iterabl
         )
 
 
+def _probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    """``app.probes.due``'s rules, imported on first use: they bring the probe store (and
+    asyncio), which the first frame and ``vendortui vendors`` do not need."""
+    from vendortui.app.probes.due import probe_rules
+
+    return probe_rules(conn, today, within)
+
+
+def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    """``app.checklists.due``'s rules, imported on first use: they bring the template catalog
+    (and PyYAML), which the first frame and ``vendortui vendors`` do not need."""
+    from vendortui.app.checklists.due import checklist_rules
+
+    return checklist_rules(conn, today, within)
+
+
 RULES: list[Rule] = [
     missing_leads,
     inactive_leads,
@@ -203,26 +196,10 @@ RULES: list[Rule] = [
     stale_runbooks,
     sunsetting,
     recent_events,
+    _probe_rules,
+    _checklist_rules,
 ]
 """Every rule, in the order their items are listed within one severity."""
-
-
-def _probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    from vendortui.app.probes.due import probe_rules
-
-    return probe_rules(conn, today, within)
-
-
-RULES.append(_probe_rules)
-
-
-def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    from vendortui.app.checklists.due import checklist_rules
-
-    return checklist_rules(conn, today, within)
-
-
-RULES.append(_checklist_rules)
 
 
 def attention(conn: sqlite3.Connection, today: date, within: int = 30) -> list[AttentionItem]:

@@ -30,8 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vendortui.app.probes import ProbeReport, ProbeSpec, run_probe, sweep
-from vendortui.app.probes.sweep import DEFAULT_CONCURRENCY
+from vendortui.app.probes.findings import ProbeReport
+from vendortui.app.probes.runner import run_probe
+from vendortui.app.probes.spec import ProbeSpec
+from vendortui.app.probes.sweep import DEFAULT_CONCURRENCY, sweep
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 SPEEDUP_TARGET = 10.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import webbrowser
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -26,6 +26,11 @@ from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind, labels
 from vendortui.screens.forms import FormField, FormScreen
 
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from vendortui.screens.app import VendorTui
+
 OUTCOME_STYLE = {
     "pass": "bold green",
     "warn": "bold yellow",
@@ -38,7 +43,7 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 PROBE_FIELDS = (
     FormField("name", "Name"),
     FormField("kind", "Kind", "choice", labels(ProbeKind)),
-    FormField("issuer", "Issuer URL", hint="exactly as the IdP publishes it"),
+    FormField("issuer", "Issuer URL", hint="Entra ID: with your tenant id in the URL"),
     FormField("metadata_url", "Metadata URL", hint="SAML metadata (or a discovery URL)"),
     FormField("client_id", "Client id"),
     FormField("scopes", "Scopes", hint="openid profile ..."),
@@ -46,7 +51,7 @@ PROBE_FIELDS = (
     FormField("expected_claims", "Expected claims", hint="name=value, ..."),
     FormField("api_url", "API URL", hint="must answer 2xx with the token"),
     FormField("secret_ref", "Keyring entry", hint="where `vendortui secret set` stored it"),
-    FormField("ca_file", "Extra CA file", hint="PEM path, optional"),
+    FormField("ca_file", "Extra CA file", hint="PEM file path, optional (stored absolute)"),
 )
 
 
@@ -100,6 +105,8 @@ def _result_text(status: Any) -> Text:
 class AuthPanel(Vertical):
     """Probes of one vendor: r runs them, a adds one, escape cancels a run."""
 
+    app: VendorTui
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run_probes", "Run probes"),
         Binding("a", "add_probe", "Add probe"),
@@ -139,7 +146,8 @@ class AuthPanel(Vertical):
         except KbError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show, statuses)
+        # mypy solves Textual's ``T | Awaitable[T]`` callback type as Awaitable[Never] here.
+        self.app.call_from_thread(self._show, statuses)  # type: ignore[arg-type]
 
     async def _show(self, statuses: list[Any]) -> None:
         box = self.query_one("#probe-list", VerticalScroll)
@@ -150,7 +158,7 @@ class AuthPanel(Vertical):
             return
         summary.update(f"{len(statuses)} SSO probe(s): r runs them, a adds one.")
         for status in statuses:
-            widgets = [Static(_result_text(status), classes="probe")]
+            widgets: list[Widget] = [Static(_result_text(status), classes="probe")]
             if len(status.durations_ms) > 1:
                 widgets.append(Sparkline(status.durations_ms, summary_function=max))
             await box.mount_all(widgets)
@@ -163,9 +171,12 @@ class AuthPanel(Vertical):
 
             return kb.create(ProbeConfig, vendor_id=self.vendor_id, **values)
 
+        def added(result: Any) -> None:
+            if result:
+                self.refresh_probes()
+
         self.app.push_screen(
-            FormScreen("New SSO probe", PROBE_FIELDS, {"kind": "oidc_discovery"}, save),
-            lambda result: self.refresh_probes() if result else None,
+            FormScreen("New SSO probe", PROBE_FIELDS, {"kind": "oidc_discovery"}, save), added
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -186,7 +197,7 @@ class AuthPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="probe-run")
     def _run(self) -> None:
-        from vendortui.app.probes import ProbeHooks
+        from vendortui.app.probes.interactive import ProbeHooks
 
         kb = self.app.kb
         call = self.app.call_from_thread

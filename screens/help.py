@@ -5,7 +5,6 @@ Generated rather than written out, so the help can never disagree with what the 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -23,7 +22,7 @@ from vendortui.screens.forms import FormScreen
 from vendortui.screens.home import FilterInput, HomeScreen
 from vendortui.screens.people import PeopleScreen
 from vendortui.screens.runbook import MarkdownLines, RunbookEditor
-from vendortui.screens.vendor import EXTENSIONS, VendorScreen
+from vendortui.screens.vendor import VendorScreen
 from vendortui.screens.vendor_list import VirtualList
 
 EXTRA_EVERYWHERE: Sequence[tuple[str, str]] = (
@@ -48,27 +47,19 @@ SECTIONS: Sequence[tuple[str, Sequence[BindingType]]] = (
 )
 
 
-OTHER_SCREENS: Sequence[tuple[str, str, str]] = (
-    ("Auth tab", *EXTENSIONS["auth"][:2]),
-    ("Checklists tab", *EXTENSIONS["checklists"][:2]),
-    ("Checklist walker", "vendortui.screens.checklist_walker", "ChecklistWalker"),
-    ("Sync conflicts (c on home)", "vendortui.screens.conflicts", "ConflictsScreen"),
-)
-"""(title, module, class) of screens and panels other engineers provide; listed if present."""
-
-
 def other_sections() -> list[tuple[str, Sequence[BindingType]]]:
-    """The key sections of whichever of ``OTHER_SCREENS`` exist in this build."""
-    sections = []
-    for title, module_name, class_name in OTHER_SCREENS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        sections.append((title, getattr(module, class_name).BINDINGS))
-    return sections
+    """The key sections of the panels and screens that are imported on first use."""
+    from vendortui.screens.auth_panel import AuthPanel
+    from vendortui.screens.checklist_runs import ChecklistRunsPanel
+    from vendortui.screens.checklist_walker import ChecklistWalker
+    from vendortui.screens.conflicts import ConflictsScreen
+
+    return [
+        ("Auth tab", AuthPanel.BINDINGS),
+        ("Checklists tab", ChecklistRunsPanel.BINDINGS),
+        ("Checklist walker", ChecklistWalker.BINDINGS),
+        ("Sync conflicts (c on home)", ConflictsScreen.BINDINGS),
+    ]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -5,15 +5,13 @@ The card is read in a thread worker (``kb.card``), so the screen appears at once
 in. Keys are screen bindings that apply to the active tab (``check_action``), so the footer
 always shows what ``a``/``e``/``d`` do here, wherever focus is.
 
-Extension points for other engineers (look for ``EXTENSION``): the Auth tab mounts
-``vendortui.screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
-``vendortui.screens.checklist_runs.ChecklistRunsPanel(vendor_id)``, each on first activation; until
-those modules exist, a placeholder says what will be there.
+The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
+``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` (``EXTENSIONS``), each built and
+imported on the tab's first visit: the card opens without paying for them.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -48,31 +46,30 @@ if TYPE_CHECKING:
 
 TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists")
 
-EXTENSIONS: dict[str, tuple[str, str, str]] = {
-    "auth": (
-        "vendortui.screens.auth_panel",
-        "AuthPanel",
-        "SSO probes (OIDC / SAML checks and their history) will appear here.",
-    ),
-    "checklists": (
-        "vendortui.screens.checklist_runs",
-        "ChecklistRunsPanel",
-        "Rollout, keep-the-lights-on, sunset and annual-review checklists will appear here.",
-    ),
+
+def _auth_panel(vendor_id: str) -> Widget:
+    from vendortui.screens.auth_panel import AuthPanel
+
+    return AuthPanel(vendor_id)
+
+
+def _checklists_panel(vendor_id: str) -> Widget:
+    from vendortui.screens.checklist_runs import ChecklistRunsPanel
+
+    return ChecklistRunsPanel(vendor_id)
+
+
+EXTENSIONS: dict[str, Callable[[str], Widget]] = {
+    "auth": _auth_panel,
+    "checklists": _checklists_panel,
 }
-"""EXTENSION: tab -> (module, class taking ``vendor_id``, placeholder text while missing)."""
+"""Tab -> its panel for a vendor id, imported on first use (the panels import the probe and
+checklist services, which opening the card does not need)."""
 
 
 def extension_panel(tab: str, vendor_id: str) -> Widget:
-    """The panel another engineer provides for ``tab``, or a placeholder if not there yet."""
-    module_name, class_name, placeholder = EXTENSIONS[tab]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return Static(Text(placeholder, style="dim italic"), classes="placeholder")
-    return getattr(module, class_name)(vendor_id)
+    """The panel of ``tab`` for ``vendor_id``."""
+    return EXTENSIONS[tab](vendor_id)
 
 
 class KeyTable(DataTable[Any]):

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, tzinfo
 
-from vendortui.app.attention import AttentionItem
+from vendortui.app.attention_item import AttentionItem
 from vendortui.app.checklists import clock
 from vendortui.app.checklists.templates import Catalog, catalog_from_conn
 from vendortui.app.queries import parse_moment

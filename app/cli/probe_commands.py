@@ -11,12 +11,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
 from vendortui.app.errors import KbError
+from vendortui.app.probes.inputs import ISSUER_HELP
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind
+
+if TYPE_CHECKING:
+    from vendortui.app.probes.interactive import ProbeHooks
 
 FAILING = {"error": {"fail"}, "warning": {"fail", "warn"}}
 
@@ -35,10 +40,10 @@ def _probe_args(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
 
 
-def _hooks() -> object:
+def _hooks() -> ProbeHooks:
     import webbrowser
 
-    from vendortui.app.probes import ProbeHooks
+    from vendortui.app.probes.interactive import ProbeHooks
 
     def show_code(user_code: str, uri: str) -> None:
         print(strip_control(f"Sign in at {uri} and enter the code {user_code}"), file=sys.stderr)
@@ -115,7 +120,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vendor", metavar="VENDOR")
     parser.add_argument("--name", help="a short name (default: the kind)")
     parser.add_argument("--kind", required=True, choices=[k.value for k in ProbeKind])
-    parser.add_argument("--issuer", default="", help="OIDC issuer URL (exactly as published)")
+    parser.add_argument("--issuer", default="", help=ISSUER_HELP)
     parser.add_argument("--metadata-url", default="", help="SAML metadata or discovery URL")
     parser.add_argument("--client-id", default="")
     parser.add_argument("--scopes", default="", help="space-separated scopes")
@@ -123,7 +128,11 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expected-claims", default="", help="name=value pairs or a JSON object")
     parser.add_argument("--api-url", default="", help="an API that must answer 2xx with the token")
     parser.add_argument("--secret-ref", default="", help="keyring entry (default: VENDOR/NAME)")
-    parser.add_argument("--ca-file", default="", help="PEM file of extra CA certificates")
+    parser.add_argument(
+        "--ca-file",
+        default="",
+        help="PEM file of extra CA certificates (stored as an absolute path)",
+    )
     add_db_argument(parser)
 
 

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from vendortui.app.attention import AttentionItem
+from vendortui.app.attention_item import AttentionItem
 from vendortui.app.probes.store import INTERACTIVE_KINDS, latency_creeps
 from vendortui.app.queries import parse_moment
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from vendortui.models import ProbeConfig, ProbeResult
 
 HEALTHY = {ProbeOutcome.PASS.value, ProbeOutcome.WARN.value}
-INSECURE_LOOPBACK_ENV = "VENDORTUI_TEST_ALLOW_HTTP_LOOPBACK"
-"""Set to 1 by the test suite only: lets probes use plain http to 127.0.0.1 / ::1."""
 INTERACTIVE_KINDS = {"device_code", "auth_code"}
 Progress = Callable[[int, int, "ProbeConfig", "ProbeReport"], object]
 CREEP_RECENT = 5
@@ -157,7 +154,6 @@ class ProbeService:
             secret_ref=config.secret_ref,
             ca_file=config.ca_file,
             name=config.name,
-            allow_insecure_loopback=os.environ.get(INSECURE_LOOPBACK_ENV) == "1",
         )
 
     def run(

@@ -9,8 +9,10 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from tests.probes.servers import LoopbackServer, json_handler
-from vendortui.app.probes import ProbeReport, ProbeSpec, run_probe
+from vendortui.app.probes.findings import ProbeReport
 from vendortui.app.probes.interactive import ProbeHooks
+from vendortui.app.probes.runner import run_probe
+from vendortui.app.probes.spec import ProbeSpec
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256", "use": "sig"})

@@ -15,7 +15,7 @@ import pytest
 from tests.probes.conftest import OpenIdProvider
 from tests.probes.helpers import assert_verdict, ids, make_spec, serve_provider, sign, timed_probe
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
-from vendortui.app.probes import Severity
+from vendortui.app.probes.findings import Severity
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]

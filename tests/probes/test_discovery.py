@@ -18,7 +18,7 @@ from tests.probes.helpers import (
     timed_probe,
 )
 from tests.probes.servers import LoopbackServer, json_handler
-from vendortui.app.probes import Severity
+from vendortui.app.probes.findings import Severity
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]

@@ -257,7 +257,7 @@ async def test_transport_never_sends_plain_http_to_a_real_host() -> None:
 
 async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
     """Twenty silent servers at once still end within one deadline, not twenty."""
-    from vendortui.app.probes import sweep
+    from vendortui.app.probes.sweep import sweep
 
     async def handler(_req: Request, _writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(3600)

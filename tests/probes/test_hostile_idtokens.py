@@ -17,7 +17,7 @@ import pytest
 from tests.probes.browser import sign_in
 from tests.probes.helpers import assert_verdict, ids, make_spec, serve_provider, sign, timed_probe
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
-from vendortui.app.probes import ProbeHooks
+from vendortui.app.probes.interactive import ProbeHooks
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]

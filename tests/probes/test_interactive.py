@@ -9,7 +9,7 @@ import pytest
 from tests.probes.browser import sign_in
 from tests.probes.conftest import OpenIdProvider
 from tests.probes.helpers import assert_verdict, ids, make_spec, timed_probe
-from vendortui.app.probes import ProbeHooks
+from vendortui.app.probes.interactive import ProbeHooks
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 # A person's part: the browser round trip of a sign-in takes well under this.

@@ -10,7 +10,10 @@ import pytest
 
 from tests.probes.helpers import make_spec, serve_provider
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
-from vendortui.app.probes import Finding, ProbeSpec, Severity, outcome_for, run_probe, sweep
+from vendortui.app.probes.findings import Finding, Severity, outcome_for
+from vendortui.app.probes.runner import run_probe
+from vendortui.app.probes.spec import ProbeSpec
+from vendortui.app.probes.sweep import sweep
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
