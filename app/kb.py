@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from vendortui.app import queries
 from vendortui.app.attention import AttentionItem, attention
@@ -181,7 +181,7 @@ class KnowledgeBase:
 
     def create(self, table: type[T], **values: Any) -> T:
         """Validate ``values`` and insert one row of ``table``."""
-        cleaned = clean(table.__tablename__, values)  # type: ignore[arg-type]
+        cleaned = clean(_table_name(table), values)
         now = utcnow()
         row = table(**cleaned, created_at=now, updated_at=now, updated_by=current_user())
         with self.db.write() as session:
@@ -190,7 +190,7 @@ class KnowledgeBase:
 
     def update(self, table: type[T], row_id: str, **values: Any) -> T:
         """Validate ``values`` and change those fields of one live row."""
-        cleaned = clean(table.__tablename__, values)  # type: ignore[arg-type]
+        cleaned = clean(_table_name(table), values)
         with self.db.write() as session:
             row = self._live(session, table, row_id)
             for name, value in cleaned.items():
@@ -212,7 +212,7 @@ class KnowledgeBase:
     def _live(session: Any, table: type[T], row_id: str) -> T:
         row = session.get(table, row_id)
         if row is None or row.deleted_at is not None:
-            raise KbError(f"That {table.__tablename__.replace('_', ' ')} no longer exists.")
+            raise KbError(f"That {_table_name(table).replace('_', ' ')} no longer exists.")
         return row
 
     def add_vendor(self, name: str, **values: Any) -> Vendor:
@@ -273,6 +273,11 @@ class KnowledgeBase:
             row.verified_by = row.updated_by = current_user()
             session.add(row)
         return row
+
+
+def _table_name(table: type[Synced]) -> str:
+    """SQLModel types ``__tablename__`` as a string or a function; every table here sets text."""
+    return cast(str, table.__tablename__)
 
 
 def runbook_template() -> str:

@@ -30,6 +30,7 @@ from vendortui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
+    from vendortui.screens.app import VendorTui
 
 STATUS_STYLES = {"blocked": "bold red", "in_progress": "yellow", "completed": "green"}
 
@@ -94,6 +95,8 @@ class TemplatePicker(ModalScreen[str | None]):
 class ChecklistRunsPanel(Vertical):
     """The runs of one vendor. ``ChecklistRunsPanel(vendor_id)``."""
 
+    app: VendorTui
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start checklist"),
         Binding("enter", "open", "Open run"),
@@ -124,7 +127,7 @@ class ChecklistRunsPanel(Vertical):
     @property
     def service(self) -> ChecklistService:
         """The checklist service of the app's knowledge base."""
-        return self.app.kb.checklists  # type: ignore[attr-defined, no-any-return]
+        return self.app.kb.checklists
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="runs-empty")

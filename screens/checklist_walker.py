@@ -43,8 +43,9 @@ from vendortui.screens.cursor_view import CursorView
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService, TickResult
+    from vendortui.screens.app import VendorTui
 
-GLYPHS = {
+GLYPHS: dict[str, tuple[str, str]] = {
     ItemState.DONE: ("[x]", "checklist--done"),
     ItemState.NOT_APPLICABLE: ("[-]", "checklist--na"),
     ItemState.BLOCKED: ("[!]", "checklist--blocked"),
@@ -434,6 +435,8 @@ class RollbackPrompt(ModalScreen[object]):
 class ChecklistWalker(Screen[None]):
     """Walk one checklist run. ``ChecklistWalker(run_id)``; the service is ``app.kb.checklists``."""
 
+    app: VendorTui
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back"),
         Binding("space", "done", "Done"),
@@ -467,7 +470,7 @@ class ChecklistWalker(Screen[None]):
     @property
     def service(self) -> ChecklistService:
         """The checklist service of the app's knowledge base."""
-        return self.app.kb.checklists  # type: ignore[attr-defined, no-any-return]
+        return self.app.kb.checklists
 
     @property
     def lines(self) -> ChecklistLines:

@@ -150,7 +150,7 @@ class FormScreen(ModalScreen[Any]):
 
     def show_error(self, field: str, reason: str) -> None:
         """Put ``reason`` under ``field`` (or under the form when no such field is shown)."""
-        matches = self.query(f"#error-{field}") if field else []
+        matches = self.query(f"#error-{field}") if field else None
         target = matches.first(Static) if matches else self.query_one("#form-error", Static)
         target.update(Text(f"↑ {strip_control(reason)}"))
         target.add_class("shown")

@@ -7,7 +7,7 @@ stored as they arrive, so cancelling keeps what finished.
 from __future__ import annotations
 
 import threading
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -21,9 +21,14 @@ from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens.auth_panel import OUTCOME_STYLE
 
+if TYPE_CHECKING:
+    from vendortui.screens.app import VendorTui
+
 
 class ProbeSweepScreen(ModalScreen[int]):
     """Runs all enabled machine probes; dismisses with how many ran."""
+
+    app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel / close"),

@@ -13,7 +13,7 @@ from vendortui.app.checklists.records import ItemView, RunDetail
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ItemState
 
-BOX = {
+BOX: dict[str, str] = {
     ItemState.DONE: "[x]",
     ItemState.NOT_APPLICABLE: "[-]",
     ItemState.BLOCKED: "[!]",

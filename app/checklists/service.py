@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from vendortui.app.checklists import clock
 from vendortui.app.checklists.export import run_json, run_markdown
@@ -279,7 +279,7 @@ class ChecklistService:
         now, who = utcnow(), current_user()
         stamp = db_time(now)
         with self.db.write() as session:
-            conn = session.connection().connection.driver_connection
+            conn = cast("sqlite3.Connection", session.connection().connection.driver_connection)
             row = conn.execute(
                 f"SELECT {ITEM_COLUMNS}, run_id FROM checklist_item "
                 "WHERE id = ? AND deleted_at IS NULL",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Literal
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, print_json
@@ -132,7 +133,9 @@ def resolve_command(args: argparse.Namespace) -> int:
     from vendortui.app.sync.conflicts import resolve
     from vendortui.app.sync.summary import clean
 
-    choice = "mine" if args.mine else "theirs" if args.theirs else "value"
+    choice: Literal["mine", "theirs", "value"] = (
+        "mine" if args.mine else "theirs" if args.theirs else "value"
+    )
     db = open_db(args, for_writing=True)
     try:
         done = resolve(db, args.conflict_id, choice, args.value)

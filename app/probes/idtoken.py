@@ -45,7 +45,7 @@ def check_id_token(
     issuer = token_issuer(issuer, claims)
     token = CodeIDToken(
         claims,
-        verified.header,  # type: ignore[arg-type]
+        verified.header,
         options={
             "iss": {"essential": True, "value": issuer},
             "aud": {"essential": True, "value": client_id},

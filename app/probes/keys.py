@@ -64,7 +64,7 @@ def validate_jwks(doc: dict[str, Any], rec: Recorder) -> KeySet | None:
         try:
             with warnings.catch_warnings():  # joserfc warns on small keys; we report them below
                 warnings.simplefilter("ignore", SecurityWarning)
-                key = import_key(data)  # type: ignore[arg-type]
+                key = import_key(data)
         except (JoseError, ValueError, TypeError):
             unusable.append(label)
             continue
@@ -82,7 +82,7 @@ def validate_jwks(doc: dict[str, Any], rec: Recorder) -> KeySet | None:
             rec.warning("jwks.key_unusable", message, "Unknown key types are ignored.")
         else:
             rec.error("jwks.key_unusable", message)
-    kids = Counter(k.get("kid") for k in keys if isinstance(k, dict) and k.get("kid"))
+    kids = Counter(str(k["kid"]) for k in keys if isinstance(k, dict) and k.get("kid"))
     duplicates = sorted(kid for kid, count in kids.items() if count > 1)
     if duplicates:
         rec.error(

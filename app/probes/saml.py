@@ -45,8 +45,8 @@ async def probe_saml(client: ProbeClient, spec: ProbeSpec, rec: Recorder) -> Non
         record_http_error(rec, exc)
         return
     if not response.is_success:
-        exc = status_error(response, "SAML metadata")
-        rec.add(exc.check_id, exc.severity, exc.message, exc.hint)
+        error = status_error(response, "SAML metadata")
+        rec.add(error.check_id, error.severity, error.message, error.hint)
         return
     check_metadata(response.content, spec, rec)
 

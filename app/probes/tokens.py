@@ -149,5 +149,5 @@ async def call_api(client: ProbeClient, spec: ProbeSpec, access_token: str, rec:
             "Check the audience, scopes and the API's trust in this issuer.",
         )
         return
-    exc = status_error(response, "API")
-    rec.add(exc.check_id, exc.severity, exc.message, exc.hint)
+    error = status_error(response, "API")
+    rec.add(error.check_id, error.severity, error.message, error.hint)
