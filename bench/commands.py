@@ -69,20 +69,6 @@ def main() -> int:
     live = folder / "live.db"
     db = str(live)
     cpu_of(["demo", "--db", str(pristine)], env)
-    cpu_of(
-        [
-            "probe",
-            "add",
-            "okta",
-            "--kind",
-            "oidc_discovery",
-            "--issuer",
-            "https://x.example",
-            "--db",
-            str(pristine),
-        ],
-        env,
-    )
     run_id = subprocess.run(
         [
             sys.executable,

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.core.cli_process import imported_after, run_cli
 from vendortui.app.kb import KnowledgeBase
 
 
 def vendortui(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-    )
+    result = run_cli(*args)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -90,23 +83,11 @@ def test_hostile_names_print_without_terminal_escapes(kb: KnowledgeBase) -> None
     assert "\x1b" not in out and "EvilCorp" in out
 
 
-def _imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
-    """Run one command in a fresh interpreter; which of ``packages`` did it import?"""
-    probe = (
-        "import sys, io, json, contextlib; from vendortui.app.cli import main\n"
-        f"with contextlib.redirect_stdout(io.StringIO()): main({argv!r})\n"
-        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
-
-
 @pytest.mark.parametrize("command", [["vendors"], ["show", "acme"], ["vendors", "--json"]])
 def test_headless_commands_never_import_textual(kb: KnowledgeBase, command: list[str]) -> None:
     kb.add_vendor("Acme")
-    assert _imported_after([*command, "--db", str(kb.path)], ("textual", "vendortui.screens")) == []
+    assert imported_after([*command, "--db", str(kb.path)], ("textual", "vendortui.screens")) == []
 
 
 def test_list_command_does_not_import_sqlmodel(kb: KnowledgeBase) -> None:
-    assert _imported_after(["vendors", "--db", str(kb.path)], ("sqlmodel", "sqlalchemy")) == []
+    assert imported_after(["vendors", "--db", str(kb.path)], ("sqlmodel", "sqlalchemy")) == []

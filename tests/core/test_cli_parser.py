@@ -6,27 +6,19 @@ user state folder given through ``XDG_STATE_HOME``), except the help walk, which
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.core.cli_process import run_cli
 from vendortui.app.cli import COMMANDS, load_commands, main
 from vendortui.app.kb import KnowledgeBase
 
 
 def run(*args: str, state: Path, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m vendortui ARGS`` (or ``python -c CODE``) with its own user state folder."""
-    command = ["-c", code] if code else ["-m", "vendortui", *args]
-    return subprocess.run(
-        [sys.executable, *command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "XDG_STATE_HOME": str(state)},
-    )
+    """vendortui with its own user state folder (where the log goes)."""
+    return run_cli(*args, code=code, env={"XDG_STATE_HOME": str(state)})
 
 
 def log_file(state: Path) -> Path:

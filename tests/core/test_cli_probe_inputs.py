@@ -8,29 +8,17 @@ real CA file made by trustme, a real knowledge-base file.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import trustme
 
+from tests.core.cli_process import run_cli as run
 from vendortui.app.kb import KnowledgeBase
 
 ENTRA = "https://login.microsoftonline.com/{tenantid}/v2.0"
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-    )
 
 
 @pytest.fixture

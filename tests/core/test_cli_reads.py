@@ -6,33 +6,17 @@ timing itself is in ``bench/commands.py``.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.core.cli_process import imported_after
 from vendortui.app.demo import load_demo
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.probes.findings import ProbeReport
 from vendortui.app.probes.listing import probe_lines
 from vendortui.models import ProbeConfig
 from vendortui.models.enums import ProbeOutcome
-
-
-def imported_after(argv: list[str], packages: tuple[str, ...]) -> list[str]:
-    """Run one command in a fresh interpreter; which of ``packages`` did it import?"""
-    code = (
-        "import sys, io, json, contextlib; from vendortui.app.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    code = main({argv!r})\n"
-        "assert code == 0, code\n"
-        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
 
 
 @pytest.mark.parametrize(
