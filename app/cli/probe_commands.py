@@ -9,11 +9,12 @@ reported but is not a failure: the vendor's SSO may be fine and we could not loo
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from typing import TYPE_CHECKING
 
-from vendortui.app.cli import command
+from vendortui.app.cli import COMMANDS, command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
 from vendortui.app.errors import KbError
 from vendortui.app.probes.inputs import ISSUER_HELP
@@ -21,6 +22,7 @@ from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind
 
 if TYPE_CHECKING:
+    from vendortui.app.kb import KnowledgeBase
     from vendortui.app.probes.interactive import ProbeHooks
 
 FAILING = {"error": {"fail"}, "warning": {"fail", "warn"}}
@@ -55,6 +57,19 @@ def _hooks() -> ProbeHooks:
     return ProbeHooks(on_user_code=show_code, open_browser=open_browser)
 
 
+def _vendor_id(kb: KnowledgeBase, name: str) -> str:
+    """The vendor's id; an unknown name close to a probe command asks whether that was meant
+    (``vendortui probe lsit`` reads as probing a vendor called "lsit")."""
+    try:
+        return kb.find_vendor_id(name)
+    except KbError as exc:
+        commands = [words[-1] for words in COMMANDS if words[:-1] == ("probe",)]
+        near = difflib.get_close_matches(name, commands, n=1, cutoff=0.75)
+        if not near:
+            raise
+        raise KbError(f"{exc} Did you mean `vendortui probe {near[0]}`?") from None
+
+
 @command(
     "probe run",
     "run SSO probes (`probe VENDOR...` for short)",
@@ -68,7 +83,7 @@ def probe(args: argparse.Namespace) -> int:
     if not args.vendors and not args.all:
         raise KbError("Name one or more vendors, or pass --all to probe every vendor.")
     kb = KnowledgeBase(open_db(args, for_writing=True))
-    vendor_ids = None if args.all else [kb.find_vendor_id(name) for name in args.vendors]
+    vendor_ids = None if args.all else [_vendor_id(kb, name) for name in args.vendors]
     configs = kb.probes.configs(vendor_ids, args.kind)
     interactive = args.kind in ("device_code", "auth_code") and sys.stdin.isatty()
     if not interactive:

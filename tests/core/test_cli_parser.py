@@ -69,6 +69,15 @@ def test_a_typo_gets_the_nearest_command_in_one_line(
     assert not (tmp_path / "kb.db").exists()
 
 
+def test_a_vendor_name_close_to_a_probe_command_asks_which_was_meant(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    result = run("probe", "lsit", "--db", str(kb.path), state=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "no vendor called 'lsit'" in result.stderr
+    assert "Did you mean `vendortui probe list`?" in result.stderr
+
+
 def test_options_go_before_or_after_the_command_words(kb: KnowledgeBase, tmp_path: Path) -> None:
     kb.add_vendor("Acme")
     db = str(kb.path)
