@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
 
 from vendortui.app.sync import repo as repo_module
-from vendortui.app.sync import service
+from vendortui.app.sync import run, setup
 from vendortui.app.sync.merge import merge_files
 from vendortui.app.sync.pending import finish_unmerged
 from vendortui.app.synthetic import generate
@@ -100,8 +100,8 @@ def main() -> int:
         _git(clone, "config", "user.email", "bench@example.com")
         shutil.copyfile(base, clone / "knowledge.db")
         os.environ["XDG_CONFIG_HOME"] = str(root / "config")
-        db_path = service.init(clone, str(remote))
-        service.sync(db_path)
+        db_path = setup.init(clone, str(remote))
+        run.sync(db_path)
         git_seconds = [0.0]
         original_run = repo_module.Repo.run
 
@@ -117,7 +117,7 @@ def main() -> int:
         for _ in range(3):
             git_seconds[0] = 0.0
             start = time.perf_counter()
-            service.sync(db_path)
+            run.sync(db_path)
             totals.append((time.perf_counter() - start, git_seconds[0]))
         repo_module.Repo.run = original_run  # type: ignore[method-assign]
         total, in_git = min(totals)

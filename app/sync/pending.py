@@ -1,8 +1,10 @@
-"""Finishing, when vendortui opens a file, a plain ``git merge`` that left it unmerged.
+"""Finishing, when vendortui opens a file, what plain git or a killed sync left half done.
 
-Called by ``Database.open`` on every start, so the common case (no repository, or no merge
-in progress) costs a few ``stat`` calls and starts no process; git is asked only when
-``MERGE_HEAD`` exists in the repository holding the file.
+``install()`` registers ``finish_unmerged`` as a ``Database.open`` hook; the command line and
+``KnowledgeBase.open`` call it, so the database layer itself knows nothing about sync. The
+hook runs on every writing open, so the common case (no repository, or no merge in progress)
+costs a few ``stat`` calls and a read of ``.git/config``, and starts no process; git is asked
+only when ``MERGE_HEAD`` exists in the repository holding the file.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vendortui.app.db import add_open_hook
+from vendortui.app.errors import KbError
 from vendortui.app.sync import drivers
 from vendortui.app.sync.repo import Repo, find_gitdir
 
 
+def install() -> None:
+    """Have every writing ``Database.open`` finish pending sync work first (idempotent)."""
+    add_open_hook(finish_unmerged)
+
+
 def finish_unmerged(path: Path) -> None:
-    """Complete an unfinished plain-git merge of ``path`` with vendortui's merge.
+    """Refresh stale driver settings and complete an unfinished plain-git merge of ``path``.
 
     Never blocks the opening of the file: if the merge cannot be done now (a sync is running,
     the other side needs a newer vendortui, git fails) the file is left as it is, which is
@@ -28,8 +37,8 @@ def finish_unmerged(path: Path) -> None:
     drivers.refresh(repo)
     if not os.path.exists(os.path.join(found[1], "MERGE_HEAD")):
         return
-    from vendortui.app.errors import KbError
-    from vendortui.app.sync.service import complete_plain_merge, sync_lock
+    from vendortui.app.sync.plain import complete_plain_merge
+    from vendortui.app.sync.workspace import sync_lock
 
     try:
         with sync_lock(repo):

@@ -13,6 +13,7 @@ from tests.sync.conftest import Team
 from vendortui.app import dbfile, migrate
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Vendor
 
 
@@ -61,7 +62,7 @@ def test_plain_git_pull_without_driver_is_completed_when_vendortui_opens(team: T
     carol.git("pull", "-q", "--no-rebase", "--no-edit", check=False)
     assert (carol.folder / ".git/MERGE_HEAD").exists()  # git could not merge the binary file
     assert carol.rows("SELECT name, status FROM vendor") == [("Acme", "pilot")]
-    Database.open(carol.db_path).close()
+    KnowledgeBase.open(carol.db_path).db.close()  # as the app and the CLI open it
     assert not (carol.folder / ".git/MERGE_HEAD").exists()
     assert carol.status() == ""
     assert carol.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
@@ -130,7 +131,7 @@ def test_refuses_with_unrelated_changes_changing_nothing(team: Team) -> None:
 
 
 def test_outside_a_team_repository_is_a_readable_error(tmp_path: Path) -> None:
-    from vendortui.app.sync.service import sync
+    from vendortui.app.sync.run import sync
 
     Database.open(tmp_path / "solo.db").close()
     with pytest.raises(KbError, match="not in a team knowledge base; create one"):

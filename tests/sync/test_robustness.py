@@ -18,7 +18,7 @@ from vendortui.models import ProbeConfig, Vendor
 KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
-from vendortui.app.sync.service import sync
+from vendortui.app.sync.run import sync
 
 step = sys.argv[2]
 
@@ -215,7 +215,7 @@ def test_secrets_never_reach_the_database_dump_messages_or_state(team: Team) -> 
     report = alice.sync()
     assert report.problem
     from vendortui.app.errors import KbError
-    from vendortui.app.sync.service import init
+    from vendortui.app.sync.setup import init
 
     with pytest.raises(KbError) as refused:
         init(team.root / "other", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
