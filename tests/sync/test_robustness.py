@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from vendortui.models import ProbeConfig, Vendor
 
 KILL_SCRIPT = """
 import os, signal, sys
+from collections.abc import Callable
 from pathlib import Path
 from vendortui.app.sync.run import sync
 
@@ -30,20 +33,37 @@ sync(Path(sys.argv[1]), progress)
 """
 
 WRITER_SCRIPT = """
-import sys, time
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from vendortui.app.db import Database
 from vendortui.models import Vendor
 
 db = Database.open(Path(sys.argv[1]))
-go = Path(sys.argv[2])
 print("ready", flush=True)
-while not go.exists():
-    time.sleep(0.01)
+sys.stdin.readline()  # "go": the sync holds the lock and is about to replace the file
 with db.write() as session:
     session.add(Vendor(slug="late", name="Late", updated_by="writer@example.com"))
 print("written", flush=True)
 """
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Poll ``condition`` until it holds (a condition, not a fixed time, is waited for)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.005)
+
+
+def _holds_inode(pid: int, inode: int) -> bool:
+    """Whether process ``pid`` has a descriptor open on the file with ``inode``."""
+    fds = Path(f"/proc/{pid}/fd")
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            if os.stat(fd).st_ino == inode:
+                return True
+    return False
 
 
 def _head_db_has(clone, sql: str, tmp: Path) -> object:
@@ -135,9 +155,9 @@ def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_pat
     alice.edit(Vendor, acme, name="Acme Corp")
     alice.sync()
     bob.edit(Vendor, acme, status="pilot")
-    go = tmp_path / "go"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path), str(go)],
+        [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -147,8 +167,11 @@ def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_pat
 
         def progress(message: str) -> None:
             if message.startswith("Replacing"):
-                go.touch()  # the writer opens the old file and waits for our lock
-                time.sleep(0.5)
+                old_inode = os.stat(bob.db_path).st_ino
+                writer.stdin.write("go\n")
+                writer.stdin.flush()
+                # The writer now holds the file about to be replaced and waits for our lock.
+                _wait_until(lambda: _holds_inode(writer.pid, old_inode))
 
         bob.sync(progress)
         assert writer.wait(timeout=30) == 0, writer.stderr.read()
@@ -293,3 +316,70 @@ def test_command_line(team: Team) -> None:
     assert 'description: "agreed"' in dumped.stdout
     not_db = _cli("dump", str(bob.folder / ".gitignore"), cwd=bob.folder)
     assert not_db.returncode == 2 and "Traceback" not in not_db.stderr
+
+
+def _killed_sync(team: Team, step: str) -> dict[str, object]:
+    """Bob's merge killed at ``step``; returns the swap record it left (empty if none)."""
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    bob.edit(Vendor, acme, status="pilot")
+    bob.git("commit", "-q", "-am", "bob: status")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(bob.db_path), step],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+    record = bob.folder / ".git/vendortui/swap.json"
+    return json.loads(record.read_text()) if record.exists() else {}
+
+
+def _open_as_the_app(path: Path) -> None:
+    from vendortui.app.kb import KnowledgeBase
+
+    KnowledgeBase.open(path).db.close()
+
+
+def test_a_swap_killed_after_the_rename_is_finished_when_the_file_is_opened(team: Team) -> None:
+    _alice, bob = team.clones
+    record = _killed_sync(team, "Recording the result in git")
+    # Killed between the rename of the result and the ref update: git still sees the old head.
+    assert record["inode"] == os.stat(bob.db_path).st_ino
+    assert bob.git("rev-parse", "HEAD").strip() == record["old"]
+    assert bob.status().strip() == "M knowledge.db"
+    _open_as_the_app(bob.db_path)
+    assert bob.git("rev-parse", "HEAD").strip() == record["new"]
+    assert len(bob.git("log", "-1", "--format=%P").split()) == 2  # the merge, as recorded
+    assert bob.status() == ""
+    assert not (bob.folder / ".git/vendortui/swap.json").exists()
+    assert bob.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+
+
+def test_a_swap_killed_after_the_rename_is_finished_by_the_next_sync(team: Team) -> None:
+    alice, bob = team.clones
+    record = _killed_sync(team, "Recording the result in git")
+    report = bob.sync()
+    # The recorded merge commit is adopted and pushed as it is, not re-committed as an edit.
+    assert report.committed == "" and report.pushed
+    assert bob.git("rev-parse", "HEAD").strip() == record["new"]
+    alice.sync()
+    team.assert_identical()
+
+
+def test_a_swap_killed_before_the_rename_is_dropped_when_the_file_is_opened(team: Team) -> None:
+    _alice, bob = team.clones
+    record = _killed_sync(team, "Replacing the knowledge base file")
+    # The record was written, the rename never happened: the live file is bob's own.
+    assert record and record["inode"] != os.stat(bob.db_path).st_ino
+    head = bob.git("rev-parse", "HEAD").strip()
+    assert head == record["old"]
+    live = bob.db_path.read_bytes()
+    _open_as_the_app(bob.db_path)
+    assert bob.git("rev-parse", "HEAD").strip() == head
+    assert bob.db_path.read_bytes() == live
+    assert not (bob.folder / ".git/vendortui/swap.json").exists()
+    assert bob.rows("SELECT name, status FROM vendor") == [("Acme", "pilot")]
