@@ -49,6 +49,7 @@ _CAUSES = (
             "does not appear to be a git repository",
             "repository not found",
             "returned error: 404",
+            "does not exist",
             "not found",
         ),
         "no repository exists at that address",
@@ -174,7 +175,10 @@ class Repo:
         except FileNotFoundError:
             raise KbError("git is not installed or not on PATH; install git to sync.") from None
         if check and done.returncode != 0:
-            raise KbError(f'git {args[0]} failed, saying "{self.error_text(done)}"; run it again.')
+            raise KbError(
+                f'Running git {args[0]} failed, saying "{self.error_text(done)}"; '
+                "try again once the cause is fixed."
+            )
         return done
 
     @staticmethod

@@ -37,7 +37,7 @@ from vendortui.app.sync import (
     workspace,
 )
 from vendortui.app.sync.conflicts import count_open
-from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, Repo, Upstream, remote_failure
+from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, Repo, Upstream, redact, remote_failure
 from vendortui.app.sync.report import SyncReport, save_state
 from vendortui.app.sync.swap import LiveLock
 
@@ -176,12 +176,17 @@ def _push(repo: Repo, upstream: Upstream, branch: str) -> bool:
             repo.run("config", f"branch.{branch}.remote", upstream.remote)
             repo.run("config", f"branch.{branch}.merge", f"refs/heads/{upstream.branch}")
         return True
-    report = done.stdout.decode(errors="replace")
-    if any(line.startswith("!") and "rejected" in line for line in report.splitlines()):
-        return False
+    refused = [
+        line.split("\t")[-1]
+        for line in done.stdout.decode(errors="replace").splitlines()
+        if line.startswith("!")
+    ]
+    if any(status.startswith("[rejected]") for status in refused):
+        return False  # not a fast-forward: the remote moved
+    cause = f'the remote declined it ("{redact(refused[0])}")' if refused else remote_failure(done)
     raise KbError(
-        f"Could not push to {upstream.remote} because {remote_failure(done)}; nothing was "
-        "lost, your changes are committed locally and the next sync sends them."
+        f"Could not push to {upstream.remote} because {cause}; nothing was lost, your "
+        "changes are committed locally and the next sync sends them."
     )
 
 

@@ -38,6 +38,27 @@ def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
     team.assert_identical()
 
 
+@pytest.mark.parametrize("puller", ["alice", "bob"])  # made by vendortui init / clone
+def test_a_plain_git_pull_of_divergent_branches_merges(team: Team, puller: str) -> None:
+    """The README's ``git pull``, with no flags and no global git config (a current git
+    refuses divergent pulls unless the clone says how to reconcile them)."""
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    mine, other = (alice, bob) if puller == "alice" else (bob, alice)
+    other.edit(Vendor, acme, name="Acme Corp")
+    other.sync()
+    mine.edit(Vendor, acme, status="pilot")
+    mine.git("commit", "-q", "-am", f"{puller}: status")
+    mine.git("pull", "-q")
+    assert mine.status() == ""
+    assert len(mine.git("log", "-1", "--format=%P").split()) == 2
+    assert mine.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+    mine.git("push", "-q")
+    other.sync()
+    team.assert_identical()
+
+
 def test_plain_git_diff_uses_the_dump(team: Team) -> None:
     alice, _bob = team.clones
     acme = alice.add_vendor("acme", "Acme")
