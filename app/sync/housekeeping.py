@@ -14,8 +14,8 @@ from __future__ import annotations
 from vendortui.app.errors import KbError
 from vendortui.app.sync.repo import NETWORK_TIMEOUT, Repo
 
-LOOSE_LIMIT = 64 << 20
-"""Bytes of loose objects that start a repack (about ten syncs of a 10,000-vendor file)."""
+LOOSE_LIMIT = 32 << 20
+"""Bytes of loose objects that start a repack (about six syncs of a 10,000-vendor file)."""
 
 
 def loose_bytes(repo: Repo) -> int:

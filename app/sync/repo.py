@@ -217,9 +217,13 @@ class Repo:
                 return label
         return None
 
-    def changed_paths(self) -> dict[str, str]:
-        """Tracked paths that differ from HEAD (staged or not): path -> two-letter status."""
-        raw = self.run("status", "--porcelain=v1", "-z", "--untracked-files=no").stdout
+    def changed_paths(self, *pathspec: str) -> dict[str, str]:
+        """Tracked paths that differ from HEAD (staged or not): path -> two-letter status.
+
+        A ``pathspec`` such as ``:(exclude)knowledge.db`` spares git re-reading that file.
+        """
+        args = ["status", "--porcelain=v1", "-z", "--untracked-files=no"]
+        raw = self.run(*args, *(["--", ".", *pathspec] if pathspec else [])).stdout
         entries = raw.decode(errors="surrogateescape").split("\0")
         changed: dict[str, str] = {}
         skip_next = False

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,7 @@ def preflight(repo: Repo) -> str:
             f"{repo.worktree} is not on a branch (detached HEAD); nothing was changed. "
             "Check out the branch to sync (git switch main), then sync again."
         )
-    others = sorted(p for p in repo.changed_paths() if p != DB_NAME)
+    others = sorted(repo.changed_paths(f":(exclude){DB_NAME}"))
     if others:
         listed = ", ".join(others[:3]) + (" and more" if len(others) > 3 else "")
         raise KbError(
@@ -137,25 +138,25 @@ def _shared_lock(path: Path) -> Iterator[None]:
 
 
 def commit_local(repo: Repo, path: Path, scratch: Path) -> str:
-    """Commit the database if it differs from HEAD; returns the summary ("3 vendors")."""
-    if DB_NAME not in repo.changed_paths():
-        return ""
+    """Commit the database if it differs from HEAD; returns the summary ("3 vendors").
+
+    While SQLite's shared lock is held the live file is exactly what ``git add`` staged, so
+    the summary compares HEAD's copy with the live file (no copy of the staged blob).
+    """
     problem = repo.identity_problem()
-    if problem:
-        raise KbError(problem)
     head = repo.rev("HEAD")
+    old_blob = repo.blob_id(head, DB_NAME) if head else None
     with _shared_lock(path):
         repo.run("add", "--", DB_NAME)
-    staged = repo.rev(f":{DB_NAME}")
-    phrase = "the knowledge base"
-    if head and staged:
-        old_blob = repo.blob_id(head, DB_NAME)
-        new_file = scratch / "staged.db"
-        repo.write_blob(staged, new_file)
+        if repo.rev(f":{DB_NAME}") == old_blob:
+            return ""
+        if problem:
+            raise KbError(problem)
+        phrase = "the knowledge base"
         if old_blob:
             old_file = scratch / "head.db"
             repo.write_blob(old_blob, old_file)
-            changes = summary.diff(old_file, new_file)
+            changes = summary.diff(old_file, path)
             phrase = summary.counts_phrase(changes) if changes else "schema upgrade"
     repo.run("commit", "-q", "--no-verify", "-m", f"vendortui: {phrase}\n\n{commits.trailers()}")
     return phrase
@@ -237,8 +238,6 @@ def integrate(
         if exact:
             progress("Fast-forwarding")
             shutil.copyfile(theirs, out)
-            new_commit, db_blob, new_conflicts = remote, remote_blob, 0
-            action = "fast-forward"
         else:
             progress("Merging")
             theirs_copy = scratch / "theirs-merge.db"
@@ -246,8 +245,18 @@ def integrate(
             sides = [ours, theirs_copy] + ([base_file] if base_file else [])
             merge.bring_to_head(sides)
             stats = merge.merge_files(base_file, ours, theirs_copy, out, who=who)
+        conn = summary.connect_pair(ours, out)
+        try:
+            conn.execute("ATTACH DATABASE ? AS theirs", (f"{theirs.resolve().as_uri()}?mode=ro",))
+            changes = summary.diff_conn(conn, authors="theirs")
+            incoming = summary.describe(conn, changes)
+        finally:
+            conn.close()
+        if exact:
+            new_commit, db_blob, new_conflicts = remote, remote_blob, 0
+            action = "fast-forward"
+        else:
             db_blob = repo.hash_file(out, write=True)
-            what = summary.counts_phrase(summary.diff(ours, out))
             if fast_forward:
                 tree = repo.merged_tree(head, head, remote, db_blob)
                 parents = [remote]
@@ -256,16 +265,11 @@ def integrate(
                 tree = repo.merged_tree(base, head, remote, db_blob)
                 parents = [head, remote]
                 title = f"vendortui sync: merge {remote_name or remote[:12]}"
+            what = summary.counts_phrase(changes)
             message = f"{title}\n\nFrom the other side: {what}; {stats.conflicts} conflicts.\n\n"
             new_commit = repo.commit_tree(tree, parents, message + commits.trailers())
             new_conflicts = stats.conflicts
             action = "merged"
-        conn = summary.connect_pair(ours, out)
-        try:
-            conn.execute("ATTACH DATABASE ? AS theirs", (f"{theirs.resolve().as_uri()}?mode=ro",))
-            incoming = summary.describe(conn, summary.diff_conn(conn, authors="theirs"))
-        finally:
-            conn.close()
         swap_record.write(repo, old=head, new=new_commit, blob=db_blob, branch=branch, renamed=out)
         progress("Replacing the knowledge base file")
         live.replace_with(out)
@@ -309,6 +313,9 @@ def _sync_steps(
     if upstream is not None:
         report.remote = f"{upstream.remote}/{upstream.branch}"
         say(f"Fetching from {upstream.remote}")
+        # A merge needs the tables' columns (importing SQLModel, ~0.3 s): load them while
+        # git waits on the network.
+        threading.Thread(target=merge.table_specs, name="merge-warm-up", daemon=True).start()
         report.problem = _fetch(repo, upstream)
         remote_head = None if report.problem else repo.rev(upstream.tracking_ref)
         head = repo.rev("HEAD")
@@ -360,7 +367,6 @@ def _sync_steps(
             "changes are committed locally, sync again in a moment."
         )
     report.open_conflicts = count_open(db)
-    repo.refresh()
     _finish(repo, report, say)
     return report
 
