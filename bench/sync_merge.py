@@ -17,6 +17,7 @@ Targets, each against a figure of the same run where one applies:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
@@ -74,6 +76,26 @@ def _best(fn, runs: int = 3) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+@contextlib.contextmanager
+def _git_timer() -> Iterator[list[float]]:
+    """Seconds spent in ``Repo.run`` (git subprocesses) while the block runs, in ``[0]``."""
+    spent = [0.0]
+    original_run = repo_module.Repo.run
+
+    def timed_run(self, *a, **k):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return original_run(self, *a, **k)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    repo_module.Repo.run = timed_run  # type: ignore[method-assign]
+    try:
+        yield spent
+    finally:
+        repo_module.Repo.run = original_run  # type: ignore[method-assign]
 
 
 def _du(folder: Path) -> int:
@@ -141,23 +163,10 @@ def end_to_end(root: Path, base: Path, changes: int) -> tuple[float, float, dict
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import vendortui.app.sync.run"], check=True)
     startup = time.perf_counter() - start
-    in_git = [0.0]
-    original_run = repo_module.Repo.run
-
-    def timed_run(self, *a, **k):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
-            return original_run(self, *a, **k)
-        finally:
-            in_git[0] += time.perf_counter() - start
-
-    repo_module.Repo.run = timed_run  # type: ignore[method-assign]
-    try:
+    with _git_timer() as in_git:
         start = time.perf_counter()
         run.sync(copies["traced"][1] / "knowledge.db")
         traced = time.perf_counter() - start
-    finally:
-        repo_module.Repo.run = original_run  # type: ignore[method-assign]
     where = {
         "interpreter and imports": startup,
         "git": in_git[0],
@@ -226,24 +235,13 @@ def main() -> int:
         _remote, clone, _bob = _team(idle, base)
         db_path = clone / "knowledge.db"
         run.sync(db_path)
-        git_seconds = [0.0]
-        original_run = repo_module.Repo.run
-
-        def timed_run(self, *a, **k):  # type: ignore[no-untyped-def]
-            start = time.perf_counter()
-            try:
-                return original_run(self, *a, **k)
-            finally:
-                git_seconds[0] += time.perf_counter() - start
-
-        repo_module.Repo.run = timed_run  # type: ignore[method-assign]
         totals = []
-        for _ in range(3):
-            git_seconds[0] = 0.0
-            start = time.perf_counter()
-            run.sync(db_path)
-            totals.append((time.perf_counter() - start, git_seconds[0]))
-        repo_module.Repo.run = original_run  # type: ignore[method-assign]
+        with _git_timer() as git_seconds:
+            for _ in range(3):
+                git_seconds[0] = 0.0
+                start = time.perf_counter()
+                run.sync(db_path)
+                totals.append((time.perf_counter() - start, git_seconds[0]))
         total, in_git = min(totals)
         figures["idle sync (vendortui's part)"] = total - in_git
         cli_total = _cli_sync(db_path)

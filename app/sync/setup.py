@@ -150,8 +150,9 @@ def clone(url: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     repo = Repo(folder, folder / ".git")
     db_path = folder / DB_NAME
+    source = os.path.abspath(url) if os.path.exists(url) else url  # git runs inside folder
     try:
-        done = repo.run("clone", "-q", "--", url, ".", check=False, timeout=NETWORK_TIMEOUT)
+        done = repo.run("clone", "-q", "--", source, ".", check=False, timeout=NETWORK_TIMEOUT)
         if done.returncode:
             raise KbError(
                 f"Could not clone {redact(url)} because {remote_failure(done)}; "

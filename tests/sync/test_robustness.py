@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.conftest import Team
+from tests.sync.conftest import Clone, Team
 from vendortui.models import ProbeConfig, Vendor
 
 KILL_SCRIPT = """
@@ -46,6 +46,17 @@ with db.write() as session:
     session.add(Vendor(slug="late", name="Late", updated_by="writer@example.com"))
 print("written", flush=True)
 """
+
+
+def _kill_sync_at(clone: Clone, step: str) -> None:
+    """Run ``vendortui sync`` in a process that SIGKILLs itself when ``step`` begins."""
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(clone.db_path), step],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -102,18 +113,7 @@ def test_a_sync_killed_at_any_step_loses_nothing_and_the_next_one_completes(
     team: Team, step: str
 ) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    alice.sync()
-    bob.edit(Vendor, acme, status="pilot")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, str(bob.db_path), step],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert killed.returncode == -9, killed.stderr.decode()
+    acme, _record = _killed_sync(team, step, commit_first=False)
     # Bob's edit is still in his file (whether or not it reached a commit).
     assert bob.value("SELECT status FROM vendor WHERE id = ?", acme) == "pilot"
     bob.sync()
@@ -318,24 +318,21 @@ def test_command_line(team: Team) -> None:
     assert not_db.returncode == 2 and "Traceback" not in not_db.stderr
 
 
-def _killed_sync(team: Team, step: str) -> dict[str, object]:
-    """Bob's merge killed at ``step``; returns the swap record it left (empty if none)."""
+def _killed_sync(team: Team, step: str, *, commit_first: bool) -> tuple[str, dict[str, object]]:
+    """Alice renames a vendor and syncs; Bob changes its status (and commits it with plain
+    git if ``commit_first``), then his sync is killed at ``step``. Returns the vendor's id
+    and the swap record the killed sync left (empty if none)."""
     alice, bob = team.clones
     acme = alice.add_vendor("acme")
     team.converge()
     alice.edit(Vendor, acme, name="Acme Corp")
     alice.sync()
     bob.edit(Vendor, acme, status="pilot")
-    bob.git("commit", "-q", "-am", "bob: status")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, str(bob.db_path), step],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert killed.returncode == -9, killed.stderr.decode()
+    if commit_first:
+        bob.git("commit", "-q", "-am", "bob: status")
+    _kill_sync_at(bob, step)
     record = bob.folder / ".git/vendortui/swap.json"
-    return json.loads(record.read_text()) if record.exists() else {}
+    return acme, json.loads(record.read_text()) if record.exists() else {}
 
 
 def _open_as_the_app(path: Path) -> None:
@@ -346,7 +343,7 @@ def _open_as_the_app(path: Path) -> None:
 
 def test_a_swap_killed_after_the_rename_is_finished_when_the_file_is_opened(team: Team) -> None:
     _alice, bob = team.clones
-    record = _killed_sync(team, "Recording the result in git")
+    _acme, record = _killed_sync(team, "Recording the result in git", commit_first=True)
     # Killed between the rename of the result and the ref update: git still sees the old head.
     assert record["inode"] == os.stat(bob.db_path).st_ino
     assert bob.git("rev-parse", "HEAD").strip() == record["old"]
@@ -361,7 +358,7 @@ def test_a_swap_killed_after_the_rename_is_finished_when_the_file_is_opened(team
 
 def test_a_swap_killed_after_the_rename_is_finished_by_the_next_sync(team: Team) -> None:
     alice, bob = team.clones
-    record = _killed_sync(team, "Recording the result in git")
+    _acme, record = _killed_sync(team, "Recording the result in git", commit_first=True)
     report = bob.sync()
     # The recorded merge commit is adopted and pushed as it is, not re-committed as an edit.
     assert report.committed == "" and report.pushed
@@ -372,7 +369,7 @@ def test_a_swap_killed_after_the_rename_is_finished_by_the_next_sync(team: Team)
 
 def test_a_swap_killed_before_the_rename_is_dropped_when_the_file_is_opened(team: Team) -> None:
     _alice, bob = team.clones
-    record = _killed_sync(team, "Replacing the knowledge base file")
+    _acme, record = _killed_sync(team, "Replacing the knowledge base file", commit_first=True)
     # The record was written, the rename never happened: the live file is bob's own.
     assert record and record["inode"] != os.stat(bob.db_path).st_ino
     head = bob.git("rev-parse", "HEAD").strip()
