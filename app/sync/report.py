@@ -1,7 +1,7 @@
 """What a sync did (``SyncReport``) and the clone's record of its last sync.
 
-``state.json`` in ``.git/vendortui`` is local, never synced: the home screen and the status
-line read when this clone last synced and its headline without starting git.
+``state.json`` in ``.git/vendortui`` is local, never synced: when this clone last synced,
+what it did and its headline, readable without starting git.
 """
 
 from __future__ import annotations
@@ -83,14 +83,3 @@ def save_state(repo: Repo, report: SyncReport) -> None:
         "headline": report.headline(),
     }
     (repo.state_dir / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
-
-
-def last_sync(path: Path) -> dict[str, str] | None:
-    """When this clone last synced and what happened (local state, never synced itself)."""
-    repo = Repo.containing(path)
-    if repo is None:
-        return None
-    try:
-        return json.loads((repo.gitdir / "vendortui" / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
