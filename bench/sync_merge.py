@@ -183,7 +183,7 @@ def long_history(
     db_path = alice / "knowledge.db"
     checkpoints = []
     done = 0
-    for target in (0, history // 2, history):
+    for target in sorted({0, history // 2, history}):
         if target > done:
             spent = simulate(alice, [remote], target - done, trailers=commits.trailers())
             print(f"  simulated syncs {done}..{target} in {spent:.0f} s", flush=True)

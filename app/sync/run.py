@@ -110,6 +110,16 @@ def _fetch(repo: Repo, upstream: Upstream) -> str:
     )
 
 
+def _extracted(repo: Repo, blob: str, scratch: Path) -> Path:
+    """The blob's bytes as a file in ``scratch``, extracted once per sync: the merge base is
+    usually the HEAD whose copy the commit summary already needed. Read only; whoever changes
+    a file works on a copy."""
+    dest = scratch / f"{blob}.db"
+    if not dest.exists():
+        repo.write_blob(blob, dest)
+    return dest
+
+
 def _check_remote_schema(repo: Repo, commit: str, scratch: Path) -> Path:
     """Extract the remote's database and refuse if its schema is unknown to this build."""
     blob = repo.blob_id(commit, DB_NAME)
@@ -118,8 +128,7 @@ def _check_remote_schema(repo: Repo, commit: str, scratch: Path) -> Path:
             f"The remote branch has no {DB_NAME}, so it is not a vendortui knowledge base; "
             "nothing was changed."
         )
-    theirs = scratch / "theirs.db"
-    repo.write_blob(blob, theirs)
+    theirs = _extracted(repo, blob, scratch)
     version = repo.trailer(commit, commits.VERSION_TRAILER)
     merge.check_revisions([theirs], hint=f"vendortui {version} or newer" if version else "")
     return theirs
@@ -154,8 +163,7 @@ def commit_local(repo: Repo, path: Path, scratch: Path) -> str:
             raise KbError(problem)
         phrase = "the knowledge base"
         if old_blob:
-            old_file = scratch / "head.db"
-            repo.write_blob(old_blob, old_file)
+            old_file = _extracted(repo, old_blob, scratch)
             changes = summary.diff(old_file, path)
             phrase = summary.counts_phrase(changes) if changes else "schema upgrade"
     repo.run("commit", "-q", "--no-verify", "-m", f"vendortui: {phrase}\n\n{commits.trailers()}")
@@ -222,8 +230,8 @@ def integrate(
     if base is not None:
         base_blob = repo.blob_id(base, DB_NAME)
         if base_blob is not None:
-            base_file = scratch / "base.db"
-            repo.write_blob(base_blob, base_file)
+            base_file = scratch / "base.db"  # a copy: bring_to_head may migrate it
+            shutil.copyfile(_extracted(repo, base_blob, scratch), base_file)
     ours = scratch / "ours.db"
     out = workspace.out_path(path)
     out.unlink(missing_ok=True)
