@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,19 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
 )
 REOPEN_ATTEMPTS = 5
+
+OpenHook = Callable[[Path], None]
+_open_hooks: list[OpenHook] = []
+
+
+def add_open_hook(hook: OpenHook) -> None:
+    """Run ``hook(path)`` at the start of every writing ``Database.open`` (once per hook).
+
+    Layers above register here (sync finishes a merge that plain git left unmerged), so
+    this module imports nothing from them.
+    """
+    if hook not in _open_hooks:
+        _open_hooks.append(hook)
 
 
 class FileConnection(sqlite3.Connection):
@@ -87,12 +100,11 @@ class Database:
         """Validate, create or migrate ``path`` and return it ready to use.
 
         A file from a newer vendortui opens read-only with a notice, never written.
-        A plain ``git merge`` that left the file unmerged is completed first (team sync).
+        The open hooks run first (``add_open_hook``).
         """
         if for_writing:
-            from vendortui.app.sync.pending import finish_unmerged
-
-            finish_unmerged(path)
+            for hook in _open_hooks:
+                hook(path)
         state = dbfile.inspect(path, for_writing=for_writing)
         if state.is_newer:
             return cls(

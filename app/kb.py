@@ -71,7 +71,11 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, path: Path, *, for_writing: bool = True) -> KnowledgeBase:
-        """Open (validate, create or migrate) the knowledge base at ``path``."""
+        """Open (validate, create or migrate) the knowledge base at ``path``, first finishing
+        what plain git or a killed sync left half done."""
+        from vendortui.app.sync import pending
+
+        pending.install()
         return cls(Database.open(path, for_writing=for_writing))
 
     @property

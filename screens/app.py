@@ -196,11 +196,11 @@ class VendorTui(App[None]):
         self.push_screen(ProbeSweepScreen())
 
     def action_sync(self) -> None:
-        """``s``: commit, fetch, merge and push the knowledge base (``app.sync.service``)."""
+        """``s``: commit, fetch, merge and push the knowledge base (``app.sync.run``)."""
         self.run_worker(self._sync, thread=True, exclusive=True, group="sync")
 
     def _sync(self) -> None:
-        from vendortui.app.sync.service import sync
+        from vendortui.app.sync.run import sync
 
         try:
             report = sync(

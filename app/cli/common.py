@@ -27,6 +27,9 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     """Open the knowledge base named by ``--db`` (validated, migrated), telling any notice."""
+    from vendortui.app.sync import pending
+
+    pending.install()
     db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
     if db.notice:
         print(f"vendortui: {db.notice}", file=sys.stderr)

@@ -30,7 +30,7 @@ def _configure_init(parser: argparse.ArgumentParser) -> None:
 @command("init", "create or adopt a team knowledge base (a git repository)", _configure_init)
 def init_command(args: argparse.Namespace) -> int:
     """``vendortui init DIR [--remote URL] [--from PATH]``."""
-    from vendortui.app.sync.service import init
+    from vendortui.app.sync.setup import init
 
     source = Path(args.source).expanduser() if args.source else None
     db_path = init(Path(args.folder).expanduser(), args.remote, source=source)
@@ -47,7 +47,7 @@ def _configure_clone(parser: argparse.ArgumentParser) -> None:
 @command("clone", "join an existing team knowledge base", _configure_clone)
 def clone_command(args: argparse.Namespace) -> int:
     """``vendortui clone URL DIR``."""
-    from vendortui.app.sync.service import clone
+    from vendortui.app.sync.setup import clone
 
     db_path = clone(args.url, Path(args.folder).expanduser())
     print(f"Joined the team knowledge base: {db_path} (now the default).")
@@ -62,7 +62,7 @@ def _configure_sync(parser: argparse.ArgumentParser) -> None:
 @command("sync", "commit local edits, merge teammates' edits, push", _configure_sync)
 def sync_command(args: argparse.Namespace) -> int:
     """``vendortui sync``: exit 0 when synced, 1 when the remote could not be reached."""
-    from vendortui.app.sync.service import sync
+    from vendortui.app.sync.run import sync
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -176,7 +176,7 @@ def _configure_driver(parser: argparse.ArgumentParser) -> None:
 @command("merge-driver", "git merge driver: vendortui merge-driver %O %A %B", _configure_driver)
 def merge_driver_command(args: argparse.Namespace) -> int:
     """Merge into OURS in place; non-zero (git keeps a conflict) if it cannot."""
-    from vendortui.app.sync.service import merge_driver
+    from vendortui.app.sync.plain import merge_driver
 
     stats = merge_driver(Path(args.base), Path(args.ours), Path(args.theirs))
     if stats.conflicts:

@@ -32,6 +32,57 @@ def redact(text: str) -> str:
     return _CREDENTIALS.sub("***@", text)
 
 
+_CAUSES = (
+    (
+        (
+            "authentication failed",
+            "could not read username",
+            "could not read password",
+            "permission denied",
+            "returned error: 401",
+            "returned error: 403",
+        ),
+        "it refused our credentials (check your access to the repository)",
+    ),
+    (
+        (
+            "does not appear to be a git repository",
+            "repository not found",
+            "returned error: 404",
+            "does not exist",
+            "not found",
+        ),
+        "no repository exists at that address",
+    ),
+    (
+        (
+            "could not resolve host",
+            "connection refused",
+            "failed to connect",
+            "network is unreachable",
+            "no route to host",
+            "timed out",
+            "connection reset",
+            "could not read from remote repository",
+            "unable to access",
+        ),
+        "the network connection to it failed",
+    ),
+)
+
+
+def remote_failure(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Why talking to a remote failed, as a clause that completes "... because ___".
+
+    The usual causes in plain words; anything else quotes git's own whole message.
+    """
+    lowered = done.stderr.decode(errors="replace").lower()
+    for marks, cause in _CAUSES:
+        if any(mark in lowered for mark in marks):
+            return cause
+    return f'git said "{Repo.error_text(done)}"'
+
+
 def find_gitdir(path: Path) -> tuple[Path, Path] | None:
     """(work tree, git dir) of the repository holding ``path``, by walking up the folders.
 
@@ -124,15 +175,26 @@ class Repo:
         except FileNotFoundError:
             raise KbError("git is not installed or not on PATH; install git to sync.") from None
         if check and done.returncode != 0:
-            raise KbError(f"git {args[0]} failed: {self.error_text(done)}")
+            raise KbError(
+                f'Running git {args[0]} failed, saying "{self.error_text(done)}"; '
+                "try again once the cause is fixed."
+            )
         return done
 
     @staticmethod
     def error_text(done: subprocess.CompletedProcess[bytes]) -> str:
-        """The last meaningful line of git's stderr, credentials hidden."""
+        """git's own message for a failure, whole (its first ``fatal:``/``error:`` line).
+
+        git explains a failure over several lines ("Could not read from remote repository.",
+        then "Please make sure you have the correct access rights", then "and the repository
+        exists."); the last line alone is half a sentence.
+        """
         lines = [ln.strip() for ln in done.stderr.decode(errors="replace").splitlines()]
         lines = [ln for ln in lines if ln and not ln.startswith("hint:")]
-        return redact(lines[-1] if lines else f"exit status {done.returncode}")
+        first = lines[0] if lines else ""
+        main = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), first)
+        text = main.removeprefix("fatal:").removeprefix("error:").strip().rstrip(".")
+        return redact(text or f"exit status {done.returncode}")
 
     def out(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
         """``git ARGS`` stdout as stripped text."""
@@ -155,9 +217,13 @@ class Repo:
                 return label
         return None
 
-    def changed_paths(self) -> dict[str, str]:
-        """Tracked paths that differ from HEAD (staged or not): path -> two-letter status."""
-        raw = self.run("status", "--porcelain=v1", "-z", "--untracked-files=no").stdout
+    def changed_paths(self, *pathspec: str) -> dict[str, str]:
+        """Tracked paths that differ from HEAD (staged or not): path -> two-letter status.
+
+        A ``pathspec`` such as ``:(exclude)knowledge.db`` spares git re-reading that file.
+        """
+        args = ["status", "--porcelain=v1", "-z", "--untracked-files=no"]
+        raw = self.run(*args, *(["--", ".", *pathspec] if pathspec else [])).stdout
         entries = raw.decode(errors="surrogateescape").split("\0")
         changed: dict[str, str] = {}
         skip_next = False

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from vendortui.app.db import Database
-from vendortui.app.sync import service
+from vendortui.app.sync import run, setup
 from vendortui.app.sync.dump import dump
-from vendortui.app.sync.service import SyncReport
+from vendortui.app.sync.report import SyncReport
 from vendortui.models import Vendor, utcnow
 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
@@ -116,7 +116,7 @@ class Clone:
 
     def sync(self, progress: Callable[[str], None] | None = None) -> SyncReport:
         """``vendortui sync`` on this clone."""
-        return service.sync(self.db_path, progress)
+        return run.sync(self.db_path, progress)
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """Query this clone's file read-only."""
@@ -155,7 +155,7 @@ class Team:
         first.mkdir()
         git(first, "init", "-q", "-b", "main")
         set_identity(first, names[0])
-        service.init(first, str(self.remote))
+        setup.init(first, str(self.remote))
         self.clones = [Clone(names[0], first)]
         for name in names[1:]:
             self.clones.append(self.join(name))
@@ -164,7 +164,7 @@ class Team:
         """A new teammate: ``vendortui clone`` (or a plain ``git clone``)."""
         folder = self.root / name
         if with_drivers:
-            service.clone(str(self.remote), folder)
+            setup.clone(str(self.remote), folder)
         else:
             git(self.root, "clone", "-q", str(self.remote), str(folder))
         set_identity(folder, name)

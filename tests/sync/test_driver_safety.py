@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.sync.conftest import Clone, Team
-from vendortui.app.db import Database
+from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Vendor
 
 # Every module path a driver command has used or could use, committed by a hostile teammate.
@@ -79,12 +79,12 @@ def test_opening_rewrites_a_stale_or_tampered_driver(team: Team, stale: str) -> 
     bob = team.clones[1]
     bob.git("config", "merge.vendortui.driver", stale)
     bob.git("config", "diff.vendortui.command", "sh -c 'touch pwned'")
-    Database.open(bob.db_path).close()
+    KnowledgeBase.open(bob.db_path).db.close()
     assert bob.git("config", "merge.vendortui.driver").split()[1:4] == ["-I", "-m", "vendortui"]
     assert bob.git("config", "diff.vendortui.command", check=False) == ""
 
 
 def test_a_clone_without_drivers_is_left_alone(team: Team) -> None:
     carol = team.join("carol", with_drivers=False)
-    Database.open(carol.db_path).close()
+    KnowledgeBase.open(carol.db_path).db.close()
     assert carol.git("config", "--get-regexp", "vendortui", check=False) == ""

@@ -13,6 +13,7 @@ from tests.sync.conftest import Team
 from vendortui.app import dbfile, migrate
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
+from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Vendor
 
 
@@ -34,6 +35,27 @@ def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
     assert len(bob.git("log", "-1", "--format=%P").split()) == 2
     bob.git("push", "-q")
     alice.sync()
+    team.assert_identical()
+
+
+@pytest.mark.parametrize("puller", ["alice", "bob"])  # made by vendortui init / clone
+def test_a_plain_git_pull_of_divergent_branches_merges(team: Team, puller: str) -> None:
+    """The README's ``git pull``, with no flags and no global git config (a current git
+    refuses divergent pulls unless the clone says how to reconcile them)."""
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    mine, other = (alice, bob) if puller == "alice" else (bob, alice)
+    other.edit(Vendor, acme, name="Acme Corp")
+    other.sync()
+    mine.edit(Vendor, acme, status="pilot")
+    mine.git("commit", "-q", "-am", f"{puller}: status")
+    mine.git("pull", "-q")
+    assert mine.status() == ""
+    assert len(mine.git("log", "-1", "--format=%P").split()) == 2
+    assert mine.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+    mine.git("push", "-q")
+    other.sync()
     team.assert_identical()
 
 
@@ -61,7 +83,7 @@ def test_plain_git_pull_without_driver_is_completed_when_vendortui_opens(team: T
     carol.git("pull", "-q", "--no-rebase", "--no-edit", check=False)
     assert (carol.folder / ".git/MERGE_HEAD").exists()  # git could not merge the binary file
     assert carol.rows("SELECT name, status FROM vendor") == [("Acme", "pilot")]
-    Database.open(carol.db_path).close()
+    KnowledgeBase.open(carol.db_path).db.close()  # as the app and the CLI open it
     assert not (carol.folder / ".git/MERGE_HEAD").exists()
     assert carol.status() == ""
     assert carol.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
@@ -130,7 +152,7 @@ def test_refuses_with_unrelated_changes_changing_nothing(team: Team) -> None:
 
 
 def test_outside_a_team_repository_is_a_readable_error(tmp_path: Path) -> None:
-    from vendortui.app.sync.service import sync
+    from vendortui.app.sync.run import sync
 
     Database.open(tmp_path / "solo.db").close()
     with pytest.raises(KbError, match="not in a team knowledge base; create one"):

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.sync.conftest import Team
+from tests.sync.conftest import Clone, Team
 from vendortui.models import ProbeConfig, Vendor
 
 KILL_SCRIPT = """
 import os, signal, sys
+from collections.abc import Callable
 from pathlib import Path
-from vendortui.app.sync.service import sync
+from vendortui.app.sync.run import sync
 
 step = sys.argv[2]
 
@@ -30,20 +33,48 @@ sync(Path(sys.argv[1]), progress)
 """
 
 WRITER_SCRIPT = """
-import sys, time
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from vendortui.app.db import Database
 from vendortui.models import Vendor
 
 db = Database.open(Path(sys.argv[1]))
-go = Path(sys.argv[2])
 print("ready", flush=True)
-while not go.exists():
-    time.sleep(0.01)
+sys.stdin.readline()  # "go": the sync holds the lock and is about to replace the file
 with db.write() as session:
     session.add(Vendor(slug="late", name="Late", updated_by="writer@example.com"))
 print("written", flush=True)
 """
+
+
+def _kill_sync_at(clone: Clone, step: str) -> None:
+    """Run ``vendortui sync`` in a process that SIGKILLs itself when ``step`` begins."""
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(clone.db_path), step],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Poll ``condition`` until it holds (a condition, not a fixed time, is waited for)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.005)
+
+
+def _holds_inode(pid: int, inode: int) -> bool:
+    """Whether process ``pid`` has a descriptor open on the file with ``inode``."""
+    fds = Path(f"/proc/{pid}/fd")
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            if os.stat(fd).st_ino == inode:
+                return True
+    return False
 
 
 def _head_db_has(clone, sql: str, tmp: Path) -> object:
@@ -82,18 +113,7 @@ def test_a_sync_killed_at_any_step_loses_nothing_and_the_next_one_completes(
     team: Team, step: str
 ) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    alice.sync()
-    bob.edit(Vendor, acme, status="pilot")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, str(bob.db_path), step],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert killed.returncode == -9, killed.stderr.decode()
+    acme, _record = _killed_sync(team, step, commit_first=False)
     # Bob's edit is still in his file (whether or not it reached a commit).
     assert bob.value("SELECT status FROM vendor WHERE id = ?", acme) == "pilot"
     bob.sync()
@@ -135,9 +155,9 @@ def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_pat
     alice.edit(Vendor, acme, name="Acme Corp")
     alice.sync()
     bob.edit(Vendor, acme, status="pilot")
-    go = tmp_path / "go"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path), str(go)],
+        [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -147,8 +167,11 @@ def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_pat
 
         def progress(message: str) -> None:
             if message.startswith("Replacing"):
-                go.touch()  # the writer opens the old file and waits for our lock
-                time.sleep(0.5)
+                old_inode = os.stat(bob.db_path).st_ino
+                writer.stdin.write("go\n")
+                writer.stdin.flush()
+                # The writer now holds the file about to be replaced and waits for our lock.
+                _wait_until(lambda: _holds_inode(writer.pid, old_inode))
 
         bob.sync(progress)
         assert writer.wait(timeout=30) == 0, writer.stderr.read()
@@ -215,7 +238,7 @@ def test_secrets_never_reach_the_database_dump_messages_or_state(team: Team) -> 
     report = alice.sync()
     assert report.problem
     from vendortui.app.errors import KbError
-    from vendortui.app.sync.service import init
+    from vendortui.app.sync.setup import init
 
     with pytest.raises(KbError) as refused:
         init(team.root / "other", f"http://alice:{SECRET}@127.0.0.1:9/team.git")
@@ -293,3 +316,67 @@ def test_command_line(team: Team) -> None:
     assert 'description: "agreed"' in dumped.stdout
     not_db = _cli("dump", str(bob.folder / ".gitignore"), cwd=bob.folder)
     assert not_db.returncode == 2 and "Traceback" not in not_db.stderr
+
+
+def _killed_sync(team: Team, step: str, *, commit_first: bool) -> tuple[str, dict[str, object]]:
+    """Alice renames a vendor and syncs; Bob changes its status (and commits it with plain
+    git if ``commit_first``), then his sync is killed at ``step``. Returns the vendor's id
+    and the swap record the killed sync left (empty if none)."""
+    alice, bob = team.clones
+    acme = alice.add_vendor("acme")
+    team.converge()
+    alice.edit(Vendor, acme, name="Acme Corp")
+    alice.sync()
+    bob.edit(Vendor, acme, status="pilot")
+    if commit_first:
+        bob.git("commit", "-q", "-am", "bob: status")
+    _kill_sync_at(bob, step)
+    record = bob.folder / ".git/vendortui/swap.json"
+    return acme, json.loads(record.read_text()) if record.exists() else {}
+
+
+def _open_as_the_app(path: Path) -> None:
+    from vendortui.app.kb import KnowledgeBase
+
+    KnowledgeBase.open(path).db.close()
+
+
+def test_a_swap_killed_after_the_rename_is_finished_when_the_file_is_opened(team: Team) -> None:
+    _alice, bob = team.clones
+    _acme, record = _killed_sync(team, "Recording the result in git", commit_first=True)
+    # Killed between the rename of the result and the ref update: git still sees the old head.
+    assert record["inode"] == os.stat(bob.db_path).st_ino
+    assert bob.git("rev-parse", "HEAD").strip() == record["old"]
+    assert bob.status().strip() == "M knowledge.db"
+    _open_as_the_app(bob.db_path)
+    assert bob.git("rev-parse", "HEAD").strip() == record["new"]
+    assert len(bob.git("log", "-1", "--format=%P").split()) == 2  # the merge, as recorded
+    assert bob.status() == ""
+    assert not (bob.folder / ".git/vendortui/swap.json").exists()
+    assert bob.rows("SELECT name, status FROM vendor") == [("Acme Corp", "pilot")]
+
+
+def test_a_swap_killed_after_the_rename_is_finished_by_the_next_sync(team: Team) -> None:
+    alice, bob = team.clones
+    _acme, record = _killed_sync(team, "Recording the result in git", commit_first=True)
+    report = bob.sync()
+    # The recorded merge commit is adopted and pushed as it is, not re-committed as an edit.
+    assert report.committed == "" and report.pushed
+    assert bob.git("rev-parse", "HEAD").strip() == record["new"]
+    alice.sync()
+    team.assert_identical()
+
+
+def test_a_swap_killed_before_the_rename_is_dropped_when_the_file_is_opened(team: Team) -> None:
+    _alice, bob = team.clones
+    _acme, record = _killed_sync(team, "Replacing the knowledge base file", commit_first=True)
+    # The record was written, the rename never happened: the live file is bob's own.
+    assert record and record["inode"] != os.stat(bob.db_path).st_ino
+    head = bob.git("rev-parse", "HEAD").strip()
+    assert head == record["old"]
+    live = bob.db_path.read_bytes()
+    _open_as_the_app(bob.db_path)
+    assert bob.git("rev-parse", "HEAD").strip() == head
+    assert bob.db_path.read_bytes() == live
+    assert not (bob.folder / ".git/vendortui/swap.json").exists()
+    assert bob.rows("SELECT name, status FROM vendor") == [("Acme", "pilot")]

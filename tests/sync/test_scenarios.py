@@ -50,7 +50,7 @@ def test_init_creates_a_team_repository_with_both_drivers(
 
 
 def test_init_refuses_a_remote_that_already_holds_a_repository(team: Team) -> None:
-    from vendortui.app.sync.service import init
+    from vendortui.app.sync.setup import init
 
     target = team.root / "again"
     with pytest.raises(KbError, match="vendortui clone"):
@@ -59,7 +59,7 @@ def test_init_refuses_a_remote_that_already_holds_a_repository(team: Team) -> No
 
 
 def test_clone_refuses_a_repository_without_a_knowledge_base(tmp_path: Path) -> None:
-    from vendortui.app.sync.service import clone
+    from vendortui.app.sync.setup import clone
 
     empty = tmp_path / "empty.git"
     git(tmp_path, "init", "-q", "--bare", str(empty))
