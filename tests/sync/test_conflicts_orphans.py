@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.sync.conflict_views import open_conflicts
 from tests.sync.conftest import Clone, Team
 from vendortui.app.cli import main
 from vendortui.app.db import Database
 from vendortui.app.kb import KnowledgeBase
-from vendortui.app.sync import conflicts
 from vendortui.models import (
     ChecklistItem,
     ChecklistRun,
@@ -26,14 +26,6 @@ from vendortui.models import (
     Vendor,
     utcnow,
 )
-
-
-def _open(clone: Clone) -> list[conflicts.ConflictView]:
-    db = Database.open(clone.db_path)
-    try:
-        return conflicts.list_open(db, me=clone.email)
-    finally:
-        db.close()
 
 
 def _live(clone: Clone, table: str, row_id: str) -> bool:
@@ -78,7 +70,7 @@ def test_an_addition_under_a_deleted_vendor_keeps_it_with_a_conflict(
     team.converge()
     team.assert_identical()
     assert _live(alice, "vendor", acme)
-    [clash] = _open(bob)
+    [clash] = open_conflicts(bob)
     assert (clash.table, clash.row_id, clash.field, clash.row_label) == (
         "vendor",
         acme,
@@ -108,7 +100,7 @@ def test_the_parent_conflict_resolves_through_the_command_line(
     assert all(
         _live(alice, t, i) for t, i in (("vendor", acme), ("vendor", globex), ("person", jane))
     )
-    seen = {(c.table, c.row_id): c for c in _open(alice)}
+    seen = {(c.table, c.row_id): c for c in open_conflicts(alice)}
     assert set(seen) == {("vendor", acme), ("vendor", globex), ("person", jane)}
     kb = KnowledgeBase(Database.open(alice.db_path))
     try:
@@ -125,7 +117,7 @@ def test_the_parent_conflict_resolves_through_the_command_line(
     team.assert_identical()
     assert not _live(bob, "vendor", acme)  # Alice kept her deletion
     assert _live(bob, "vendor", globex)  # and let Globex come back with Bob's role
-    assert [(c.table, c.row_id) for c in _open(bob)] == [("person", jane)]
+    assert [(c.table, c.row_id) for c in open_conflicts(bob)] == [("person", jane)]
 
 
 def test_an_item_added_to_a_run_of_a_deleted_vendor_keeps_the_vendor(team: Team) -> None:
@@ -140,7 +132,7 @@ def test_an_item_added_to_a_run_of_a_deleted_vendor_keeps_the_vendor(team: Team)
     team.converge()
     team.assert_identical()
     assert _live(alice, "vendor", acme) and _live(alice, "checklist_run", run)
-    assert {(c.table, c.row_id) for c in _open(alice)} == {
+    assert {(c.table, c.row_id) for c in open_conflicts(alice)} == {
         ("vendor", acme),
         ("checklist_run", run),
     }
@@ -158,4 +150,4 @@ def test_a_deletion_with_nothing_added_under_it_is_no_conflict(team: Team) -> No
     team.converge()
     team.assert_identical()
     assert not _live(alice, "vendor", acme)
-    assert _open(alice) == []
+    assert open_conflicts(alice) == []

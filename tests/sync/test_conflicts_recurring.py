@@ -9,27 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync.conftest import Clone, Team
+from tests.sync.conflict_views import open_conflicts, resolve
+from tests.sync.conftest import Team
 from vendortui.app.cli import main
-from vendortui.app.db import Database
-from vendortui.app.sync import conflicts
 from vendortui.models import Vendor
-
-
-def _open(clone: Clone) -> list[conflicts.ConflictView]:
-    db = Database.open(clone.db_path)
-    try:
-        return conflicts.list_open(db, me=clone.email)
-    finally:
-        db.close()
-
-
-def _resolve(clone: Clone, view: conflicts.ConflictView, choice: conflicts.Choice) -> None:
-    db = Database.open(clone.db_path)
-    try:
-        conflicts.resolve(db, view.id, choice, me=clone.email)
-    finally:
-        db.close()
 
 
 def test_the_issue_reproduction_status_pilot_against_production_twice(
@@ -41,19 +24,19 @@ def test_the_issue_reproduction_status_pilot_against_production_twice(
     alice.edit(Vendor, acme, status="pilot")
     bob.edit(Vendor, acme, status="production")
     team.converge()
-    [first] = _open(bob)
+    [first] = open_conflicts(bob)
     assert {first.mine, first.theirs} == {"pilot", "production"}
-    _resolve(bob, first, "mine")
+    resolve(bob, first.id, "mine")
     alice.edit(Vendor, acme, status="evaluating")
     team.converge()
     # Bob's resolution and Alice's edit were concurrent decisions: that is a conflict too.
-    [between] = _open(alice)
+    [between] = open_conflicts(alice)
     assert (between.mine, between.theirs) == ("evaluating", "production")
     alice.edit(Vendor, acme, status="pilot")
     bob.edit(Vendor, acme, status="production")
     team.converge()
     team.assert_identical()
-    seen = {(c.mine, c.theirs): c for c in _open(alice)}
+    seen = {(c.mine, c.theirs): c for c in open_conflicts(alice)}
     again = seen[("pilot", "production")]
     assert again.id != first.id and again.field == "status" and len(seen) == 2
     monkeypatch.setenv("VENDORTUI_USER", alice.email)
@@ -69,14 +52,14 @@ def test_a_delete_against_an_edit_after_a_kept_deletion_is_a_conflict_again(team
     alice.delete(Vendor, acme)
     bob.edit(Vendor, acme, status="pilot")
     team.converge()
-    [clash] = _open(alice)
+    [clash] = open_conflicts(alice)
     assert clash.field == "deleted_at" and clash.mine is not None and clash.theirs is None
-    _resolve(alice, clash, "mine")  # keep the deletion: the same tombstone time is written back
+    resolve(alice, clash.id, "mine")  # keep the deletion: the same tombstone time is written back
     alice.sync()
     bob.edit(Vendor, acme, status="production")  # Bob has not seen the resolution
     team.converge()
     team.assert_identical()
-    [again] = _open(bob)
+    [again] = open_conflicts(bob)
     assert again.id != clash.id and again.field == "deleted_at"
     assert {again.mine is None, again.theirs is None} == {True, False}
     assert bob.value("SELECT status FROM vendor WHERE id = ?", acme) == "production"
@@ -91,13 +74,13 @@ def test_two_clones_resolving_one_conflict_differently_leave_an_open_conflict(
     alice.edit(Vendor, acme, risk_tier="high")
     bob.edit(Vendor, acme, risk_tier="low")
     team.converge()
-    [alices] = _open(alice)
-    [bobs] = _open(bob)
-    _resolve(alice, alices, "mine")  # high
-    _resolve(bob, bobs, "mine")  # low: the provisional value, written back unchanged
+    [alices] = open_conflicts(alice)
+    [bobs] = open_conflicts(bob)
+    resolve(alice, alices.id, "mine")  # high
+    resolve(bob, bobs.id, "mine")  # low: the provisional value, written back unchanged
     team.converge()
     team.assert_identical()
-    [left] = _open(alice)
+    [left] = open_conflicts(alice)
     assert {left.mine, left.theirs} == {"high", "low"}
     resolved = alice.rows(
         "SELECT resolved_at IS NOT NULL, resolution <> '', resolved_by <> '' FROM conflict "
@@ -114,13 +97,13 @@ def test_a_resolution_that_keeps_the_shown_value_meets_a_concurrent_edit(team3: 
     alice.edit(Vendor, acme, status="pilot")
     bob.edit(Vendor, acme, status="production")
     team3.converge()
-    [clash] = _open(carol)
+    [clash] = open_conflicts(carol)
     kept = carol.value("SELECT status FROM vendor WHERE id = ?", acme)
-    _resolve(carol, clash, "mine" if clash.mine == kept else "theirs")
+    resolve(carol, clash.id, "mine" if clash.mine == kept else "theirs")
     other = "pilot" if kept == "production" else "production"
     alice.edit(Vendor, acme, status="retired" if other == "pilot" else other)
     alice.sync()
     team3.converge()
     team3.assert_identical()
-    [left] = _open(alice)
+    [left] = open_conflicts(alice)
     assert kept in (left.mine, left.theirs)

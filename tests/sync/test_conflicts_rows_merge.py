@@ -109,3 +109,45 @@ def test_a_conflict_row_comes_out_whole_from_one_side(base, ours, theirs) -> Non
         assert merged == rows["ours"]
     resolved_at, resolution = merged[16], merged[18]
     assert (resolved_at is None) == (resolution == "")
+
+
+def test_a_clash_already_stored_as_resolved_is_opened_again(tmp_path: Path) -> None:
+    """The insert never drops a clash: one whose id is stored closed comes back open."""
+    Database.open(tmp_path / "base.db").close()
+    conn = sqlite3.connect(tmp_path / "base.db")
+    conn.execute(
+        "INSERT INTO vendor (id, created_at, updated_at, updated_by, slug, name, category, "
+        "status, rollout_stage, risk_tier, website, description, sso_protocol, scim, "
+        "mfa_methods, webauthn_enforced, sso_requires_upgrade, termination_data) VALUES "
+        "('v1', ?, ?, 'a', 'acme', 'Acme', '', 'evaluating', '', 'medium', '', '', 'none', 0, "
+        "'', 0, 0, '')",
+        (TIMES[0], TIMES[0]),
+    )
+    conn.commit()
+    conn.close()
+    sides = {}
+    for name, status, when in (("ours", "pilot", TIMES[1]), ("theirs", "production", TIMES[2])):
+        sides[name] = tmp_path / f"{name}.db"
+        shutil.copyfile(tmp_path / "base.db", sides[name])
+        conn = sqlite3.connect(sides[name])
+        conn.execute(
+            "UPDATE vendor SET status = ?, updated_at = ?, updated_by = ?", (status, when, name)
+        )
+        conn.commit()
+        conn.close()
+    first = tmp_path / "first.db"
+    merge_files(tmp_path / "base.db", sides["ours"], sides["theirs"], first, who="me")
+    conn = sqlite3.connect(first)
+    [row] = conn.execute(f"SELECT {COLUMNS} FROM conflict").fetchall()
+    conn.close()
+    closed = (*row[:16], TIMES[2], "me", "mine")
+    conn = sqlite3.connect(sides["ours"])
+    conn.execute(f"INSERT INTO conflict ({COLUMNS}) VALUES ({', '.join('?' * 19)})", closed)
+    conn.commit()
+    conn.close()
+    again = tmp_path / "again.db"
+    stats = merge_files(tmp_path / "base.db", sides["ours"], sides["theirs"], again, who="me")
+    conn = sqlite3.connect(again)
+    reopened = conn.execute("SELECT id, resolved_at, resolution FROM conflict").fetchall()
+    conn.close()
+    assert reopened == [(row[0], None, "")] and stats.conflicts == 1
