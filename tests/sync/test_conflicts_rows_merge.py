@@ -7,6 +7,7 @@ sides held, with no base row to compare against).
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sqlite3
 import tempfile
@@ -36,6 +37,15 @@ versions = st.one_of(
     ),
 )
 """A conflict row's changing part: absent, or (updated_at, resolved_at, by, resolution)."""
+
+
+@functools.cache
+def _empty() -> bytes:
+    """A migrated, empty knowledge base (made once: migrating is most of an example's time)."""
+    with tempfile.TemporaryDirectory(prefix="vendortui-rows-") as folder:
+        path = Path(folder) / "empty.db"
+        Database.open(path).close()
+        return path.read_bytes()
 
 
 def _row(version: tuple[str, str | None, str, str]) -> tuple[object, ...]:
@@ -85,11 +95,10 @@ def test_a_conflict_row_comes_out_whole_from_one_side(base, ours, theirs) -> Non
         return  # rows are never removed: a row in the base is on both sides
     with tempfile.TemporaryDirectory(prefix="vendortui-rows-") as folder:
         root = Path(folder)
-        Database.open(root / "empty.db").close()
         paths = {name: root / f"{name}.db" for name in ("base", "ours", "theirs")}
         rows = {}
         for name, version in (("base", base), ("ours", ours), ("theirs", theirs)):
-            shutil.copyfile(root / "empty.db", paths[name])
+            paths[name].write_bytes(_empty())
             rows[name] = _write(paths[name], version)
         merge_files(paths["base"], paths["ours"], paths["theirs"], root / "out.db", who="me")
         conn = sqlite3.connect(root / "out.db")
