@@ -5,7 +5,11 @@ who receives the merge sees it from the other side, so the sides are swapped for
 when the stored *theirs* was written by the current user and *ours* was not.
 
 Resolving is an ordinary edit (one write transaction: the field gets the chosen value with a
-fresh ``updated_at``, the conflict row is marked resolved), so it syncs like any edit.
+fresh ``updated_at``, the conflict row is marked resolved), so it syncs like any edit. The
+merge counts a resolution as a change of its field even when it keeps the value shown, so a
+teammate's concurrent edit, or a different resolution of the same conflict, comes back as a
+new conflict rather than silently winning. A conflict on ``deleted_at`` may also mean that a
+teammate added something under a row another deleted: the side shown empty keeps the row.
 Table and field names in a conflict row came from data, possibly a teammate's commit: they
 are checked against the SQLModel metadata before they reach any SQL.
 """

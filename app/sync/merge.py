@@ -5,22 +5,34 @@ The output starts as a copy of *ours*; base and theirs are attached, and for eac
 changed since the base (``theirs EXCEPT base``) are looked at, so the cost follows the size
 of the change, not of the database. Rules, field by field:
 
+* a field "changed" on a side when its value differs from the base, or when that side
+  resolved a conflict on it since the base (a resolution that keeps the value already there
+  is still a decision, and a concurrent edit must meet it as a conflict);
 * a field changed on one side takes that side's value; changed on both sides to the same
   value, that value;
 * changed on both sides to different values: a conflict row is stored (both values, who and
   when on each side) and a provisional value is chosen by the later ``updated_at``, ties broken
   by the greater value, so every clone computing the same merge gets the same data;
 * bookkeeping fields (``updated_at``/``updated_by``, ``created_at``, every ``*_by`` and its
-  ``*_at`` partner, and every field of the ``conflict`` table itself) never make conflicts:
-  they follow the same provisional rule;
+  ``*_at`` partner) never make conflicts: they follow the same provisional rule;
 * a tombstone against an edit is a conflict and the row stays alive (nothing edited is
   hidden); both sides deleting keeps the earlier deletion time;
+* a row one side deleted while the other side added or changed something under it (an event,
+  a role, a checklist item of one of its runs, ...) is kept alive the same way, with a
+  conflict on the parent's ``deleted_at``, so the addition stays visible until a person
+  chooses to keep the deletion or not;
 * rows created on either side are kept; append-only tables are the union of both sides;
+* ``conflict`` rows merge as a whole: the side that changed the row since the base, or, when
+  both did, the later ``updated_at`` (then resolved before open), never a mix of fields;
 * two live vendors with the same slug: the later-created one is renamed
   ``slug-<end of its id>`` and a conflict is recorded.
 
-Conflict ids are a UUIDv5 of table, row, field and the two values in a side-independent
-order, so two clones that record the same conflict do not duplicate it.
+A conflict's id names one clash of two row versions: a UUIDv5 of table, row, field and, for
+each side, value, ``updated_at`` and ``updated_by``, in a side-independent order. Two clones
+that compute the same merge record the same row; a later clash of the same two values is a
+new pair of versions, hence a new conflict. Recording a clash whose id is already stored opens
+that row again, so every merge that meets a clash leaves an open conflict. Open conflicts are
+never closed by a merge: only a person resolves them.
 """
 
 from __future__ import annotations
@@ -28,7 +40,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,8 +47,10 @@ from pathlib import Path
 
 from vendortui.app import dbfile
 from vendortui.app.errors import KbError
+from vendortui.app.sync import clashes, orphans
+from vendortui.app.sync.clashes import ident as _q
+from vendortui.app.sync.clashes import literal as _lit
 
-CONFLICT_NAMESPACE = uuid.UUID("7d0c4a52-2f7e-4d0e-9a5c-0b7f3f1d6a11")
 META = ("created_at", "updated_at", "updated_by")
 SLUG_INDEX = "ux_vendor_live_slug"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -73,6 +86,10 @@ class TableSpec:
     bookkeeping: tuple[str, ...]
     """Fields that follow the provisional rule silently."""
     append_only: bool
+    whole_row: bool = False
+    """Rows merge as a whole (one side's row, never a mix): the ``conflict`` table."""
+    parents: tuple[tuple[str, str], ...] = ()
+    """(column, parent table) of each foreign key."""
 
 
 def table_specs() -> list[TableSpec]:
@@ -86,7 +103,8 @@ def table_specs() -> list[TableSpec]:
         by_fields = {c for c in columns if c.endswith("_by")}
         partners = {c[: -len("_by")] + "_at" for c in by_fields}
         silent = set(META) | by_fields | (partners & set(columns))
-        if table.name == "conflict":
+        whole_row = table.name == "conflict"
+        if whole_row:
             silent |= set(columns)
         rest = [c for c in columns if c not in ("id", "deleted_at")]
         specs.append(
@@ -96,6 +114,12 @@ def table_specs() -> list[TableSpec]:
                 data=tuple(c for c in rest if c not in silent),
                 bookkeeping=tuple(c for c in rest if c in silent),
                 append_only=table.name in models.APPEND_ONLY_TABLES,
+                whole_row=whole_row,
+                parents=tuple(
+                    (fk.parent.name, fk.column.table.name)
+                    for column in table.columns
+                    for fk in column.foreign_keys
+                ),
             )
         )
     return specs
@@ -155,16 +179,6 @@ def empty_like(model: Path, dest: Path) -> None:
         out.close()
 
 
-def conflict_id(table: str, row_id: str, column: str, a: object, b: object) -> str:
-    """Side-independent id of one conflict: the same two values give the same id anywhere."""
-    low, high = sorted(f"{type(v).__name__}:{v}" for v in (a, b))
-    return str(uuid.uuid5(CONFLICT_NAMESPACE, "\x1f".join((table, row_id, column, low, high))))
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: str) -> MergeStats:
     """Merge ``theirs`` into a copy of ``ours`` (against ``base``) written to ``out``.
 
@@ -181,8 +195,9 @@ def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: 
             return merge_files(empty, out, theirs, out, who=who)
     now = datetime.now(UTC).strftime(TIME_FORMAT)
     conn = sqlite3.connect(out, isolation_level=None)
-    conn.create_function("vt_conflict_id", 5, conflict_id, deterministic=True)
+    clashes.register(conn)
     stats = MergeStats()
+    specs = table_specs()
     try:
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("ATTACH DATABASE ? AS base", (str(base),))
@@ -194,15 +209,15 @@ def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: 
         slug_index_sql = row[0] if row else None
         if slug_index_sql:
             conn.execute(f"DROP INDEX main.{_q(SLUG_INDEX)}")
-        for spec in table_specs():
+        _note_resolutions(conn)
+        orphans.find(conn, specs)
+        for spec in specs:
             merged = _merge_table(conn, spec, now=now, who=who)
             if merged:
                 stats.from_theirs[spec.name] = merged
+        orphans.keep(conn, specs, now=now, who=who)
         stats.renamed_slugs = _fix_slugs(conn, now=now, who=who)
-        stats.conflicts = conn.execute(
-            "SELECT count(*) FROM main.conflict WHERE created_at = ? AND updated_by = ?",
-            (now, who),
-        ).fetchone()[0]
+        stats.conflicts = clashes.count_recorded(conn, now=now, who=who)
         if slug_index_sql:
             conn.execute(slug_index_sql)
         problems = conn.execute("PRAGMA main.foreign_key_check").fetchall()
@@ -220,6 +235,26 @@ def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: 
     finally:
         conn.close()
     return stats
+
+
+def _note_resolutions(conn: sqlite3.Connection) -> None:
+    """``temp.vt_resolved``: the fields each side resolved a conflict on since the base.
+
+    Side ``o`` is ours (``main``, untouched yet), ``t`` theirs. A resolution both sides
+    already share (same ``resolved_at``) is nobody's new decision.
+    """
+    conn.execute("DROP TABLE IF EXISTS temp.vt_resolved")
+    conn.execute(
+        "CREATE TEMP TABLE vt_resolved (side TEXT, table_name TEXT, row_id TEXT, field TEXT)"
+    )
+    for side, mine, other in (("o", "main", "theirs"), ("t", "theirs", "main")):
+        conn.execute(
+            f"INSERT INTO temp.vt_resolved SELECT '{side}', c.table_name, c.row_id, c.field "
+            f"FROM {mine}.conflict c LEFT JOIN base.conflict b ON b.id = c.id "
+            f"LEFT JOIN {other}.conflict x ON x.id = c.id WHERE c.resolved_at IS NOT NULL "
+            "AND c.resolved_at IS NOT b.resolved_at AND c.resolved_at IS NOT x.resolved_at"
+        )
+    conn.execute("CREATE INDEX temp.vt_resolved_key ON vt_resolved (row_id, field, side)")
 
 
 def _merge_table(conn: sqlite3.Connection, spec: TableSpec, *, now: str, who: str) -> int:
@@ -248,14 +283,18 @@ def _merge_table(conn: sqlite3.Connection, spec: TableSpec, *, now: str, who: st
     differs = " OR ".join(f"o.{_q(c)} IS NOT x.{_q(c)}" for c in names)
     conn.execute("DROP TABLE IF EXISTS temp.vt_join")
     conn.execute(
-        f"CREATE TEMP TABLE vt_join AS SELECT x.id AS id, {select} FROM temp.vt_changed x "
-        f"JOIN main.{t} o ON o.id = x.id LEFT JOIN base.{t} b ON b.id = x.id WHERE {differs}"
+        f"CREATE TEMP TABLE vt_join AS SELECT x.id AS id, b.id IS NOT NULL AS in_base, "
+        f"{select} FROM temp.vt_changed x JOIN main.{t} o ON o.id = x.id "
+        f"LEFT JOIN base.{t} b ON b.id = x.id WHERE {differs}"
     )
     pending = conn.execute("SELECT count(*) FROM temp.vt_join").fetchone()[0]
     if not pending:
         return added
+    if spec.whole_row:
+        _take_whole_rows(conn, spec)
+        return added + pending
     _record_conflicts(conn, spec, now=now, who=who)
-    assignments = [f"{_q(c)} = {_field_value(c)}" for c in (*spec.data, *spec.bookkeeping)]
+    assignments = [f"{_q(c)} = {_field_value(spec, c)}" for c in (*spec.data, *spec.bookkeeping)]
     assignments.append(f'"deleted_at" = {_tombstone_value(spec)}')
     conn.execute(
         f"UPDATE main.{t} SET {', '.join(assignments)} FROM temp.vt_join j WHERE main.{t}.id = j.id"
@@ -263,8 +302,44 @@ def _merge_table(conn: sqlite3.Connection, spec: TableSpec, *, now: str, who: st
     return added + pending
 
 
+WHOLE_ROW_ORDER = ("updated_at", "resolved_at", "resolution", "resolved_by", "updated_by")
+"""Which of two changed ``conflict`` rows wins: the later change, then a resolved one."""
+
+
+def _take_whole_rows(conn: sqlite3.Connection, spec: TableSpec) -> None:
+    """Rows both sides hold differently: theirs replaces ours whole, or not at all.
+
+    Theirs wins when ours is the base row unchanged, or when both changed it and theirs
+    comes later in ``WHOLE_ROW_ORDER`` (a resolution is never mixed with an open row's
+    fields, as a field-by-field merge of a row added on both sides would).
+    """
+    t = _q(spec.name)
+    names = [c for c in spec.columns if c != "id"]
+    same = (f"{_col('o', c)} IS {_col('b', c)}" for c in names)
+    ours_is_base = " AND ".join(["j.in_base", *same])
+    later = " , ".join(f"coalesce({_col('t', c)}, '')" for c in WHOLE_ROW_ORDER)
+    earlier = " , ".join(f"coalesce({_col('o', c)}, '')" for c in WHOLE_ROW_ORDER)
+    assignments = ", ".join(f"{_q(c)} = {_col('t', c)}" for c in names)
+    conn.execute(
+        f"UPDATE main.{t} SET {assignments} FROM temp.vt_join j WHERE main.{t}.id = j.id "
+        f"AND (({ours_is_base}) OR ({later}) > ({earlier}))"
+    )
+
+
 def _col(side: str, column: str) -> str:
     return "j." + _q(f"{side}_{column}")
+
+
+def _changed(spec: TableSpec, side: str, column: str) -> str:
+    """SQL: ``side`` changed ``column`` since the base (value, or a resolution on it)."""
+    moved = f"{_col(side, column)} IS NOT {_col('b', column)}"
+    if column not in (*spec.data, "deleted_at"):
+        return f"({moved})"
+    return (
+        f"({moved} OR EXISTS (SELECT 1 FROM temp.vt_resolved r WHERE r.row_id = j.id "
+        f"AND r.field = {_lit(column)} AND r.side = '{side}' "
+        f"AND r.table_name = {_lit(spec.name)}))"
+    )
 
 
 def _theirs_win(column: str) -> str:
@@ -274,91 +349,83 @@ def _theirs_win(column: str) -> str:
     return f"({xu} > {ou} OR ({xu} IS {ou} AND {x} IS NOT NULL AND ({o} IS NULL OR {x} > {o})))"
 
 
-def _field_value(column: str) -> str:
-    b, o, x = _col("b", column), _col("o", column), _col("t", column)
+def _both_changed(spec: TableSpec, column: str) -> str:
+    """SQL: both sides changed ``column`` since the base, to different values."""
+    o, x = _col("o", column), _col("t", column)
+    return f"({_changed(spec, 't', column)} AND {_changed(spec, 'o', column)} AND {o} IS NOT {x})"
+
+
+def _field_value(spec: TableSpec, column: str) -> str:
+    o, x = _col("o", column), _col("t", column)
     return (
-        f"CASE WHEN {x} IS {b} THEN {o} WHEN {o} IS {b} THEN {x} WHEN {o} IS {x} THEN {o} "
+        f"CASE WHEN NOT {_changed(spec, 't', column)} THEN {o} "
+        f"WHEN NOT {_changed(spec, 'o', column)} THEN {x} WHEN {o} IS {x} THEN {o} "
         f"WHEN {_theirs_win(column)} THEN {x} ELSE {o} END"
     )
 
 
 def _edited(side: str, spec: TableSpec) -> str:
-    parts = [f"{_col(side, c)} IS NOT {_col('b', c)}" for c in spec.data]
+    parts = [_changed(spec, side, c) for c in spec.data]
     return "(" + (" OR ".join(parts) or "0") + ")"
 
 
 def _keep_alive(spec: TableSpec) -> str:
     """A deletion on one side against an edit on the other: the row stays (a conflict)."""
-    b, o, x = _col("b", "deleted_at"), _col("o", "deleted_at"), _col("t", "deleted_at")
+    o, x = _col("o", "deleted_at"), _col("t", "deleted_at")
+    deleted_by = {side: f"{_changed(spec, side, 'deleted_at')}" for side in ("o", "t")}
     return (
-        f"(({b} IS NULL AND {x} IS NOT NULL AND {o} IS NULL AND {_edited('o', spec)}) OR "
-        f"({b} IS NULL AND {o} IS NOT NULL AND {x} IS NULL AND {_edited('t', spec)}))"
+        f"(({deleted_by['t']} AND {x} IS NOT NULL AND {o} IS NULL AND {_edited('o', spec)}) OR "
+        f"({deleted_by['o']} AND {o} IS NOT NULL AND {x} IS NULL AND {_edited('t', spec)}))"
     )
 
 
-def _tombstone_clash() -> str:
-    b, o, x = _col("b", "deleted_at"), _col("o", "deleted_at"), _col("t", "deleted_at")
-    both = f"{x} IS NOT {b} AND {o} IS NOT {b} AND {o} IS NOT {x}"
-    return f"({both} AND ({o} IS NULL OR {x} IS NULL))"
+def _tombstone_clash(spec: TableSpec) -> str:
+    """Both sides changed ``deleted_at`` and one of them left the row alive."""
+    o, x = _col("o", "deleted_at"), _col("t", "deleted_at")
+    return f"({_both_changed(spec, 'deleted_at')} AND ({o} IS NULL OR {x} IS NULL))"
 
 
 def _tombstone_value(spec: TableSpec) -> str:
-    b, o, x = _col("b", "deleted_at"), _col("o", "deleted_at"), _col("t", "deleted_at")
+    o, x = _col("o", "deleted_at"), _col("t", "deleted_at")
     return (
-        f"CASE WHEN {_keep_alive(spec)} THEN NULL WHEN {x} IS {b} THEN {o} "
-        f"WHEN {o} IS {b} THEN {x} WHEN {o} IS NOT NULL AND {x} IS NOT NULL THEN min({o}, {x}) "
-        "ELSE NULL END"
+        f"CASE WHEN {_keep_alive(spec)} THEN NULL "
+        f"WHEN NOT {_changed(spec, 't', 'deleted_at')} THEN {o} "
+        f"WHEN NOT {_changed(spec, 'o', 'deleted_at')} THEN {x} "
+        f"WHEN {o} IS NOT NULL AND {x} IS NOT NULL THEN min({o}, {x}) ELSE NULL END"
     )
 
 
 def _record_conflicts(conn: sqlite3.Connection, spec: TableSpec, *, now: str, who: str) -> None:
-    """Insert a conflict row for each field both sides changed to different values."""
-    if spec.name == "conflict":
-        return
+    """Record a conflict for each field both sides changed to different values."""
     selects = []
     params: list[str] = []
     for column in spec.data:
-        b, o, x = _col("b", column), _col("o", column), _col("t", column)
+        x, o = _col("t", column), _col("o", column)
         provisional = f"CASE WHEN {_theirs_win(column)} THEN {x} ELSE {o} END"
-        condition = f"{x} IS NOT {b} AND {o} IS NOT {b} AND {o} IS NOT {x}"
-        selects.append(_conflict_select(spec.name, column, provisional, condition))
+        selects.append(_conflict_select(column, provisional, _both_changed(spec, column)))
         params += [spec.name, column, spec.name, column]
-    clash = f"{_keep_alive(spec)} OR {_tombstone_clash()}"
-    selects.append(_conflict_select(spec.name, "deleted_at", "NULL", clash))
+    clash = f"{_keep_alive(spec)} OR {_tombstone_clash(spec)}"
+    selects.append(_conflict_select("deleted_at", "NULL", clash))
     params += [spec.name, "deleted_at", spec.name, "deleted_at"]
-    columns = (
-        "id, created_at, updated_at, updated_by, deleted_at, table_name, row_id, field, "
-        "base_value, ours_value, theirs_value, ours_by, ours_at, theirs_by, theirs_at, "
-        "provisional, resolved_at, resolved_by, resolution"
-    )
-    conn.execute(
-        f"INSERT OR IGNORE INTO main.conflict ({columns}) "
+    clashes.record(
+        conn,
         f"SELECT cid, '{now}', '{now}', ?, NULL, tbl, id, fld, bv, ov, tv, ob, oa, tb, ta, pv, "
         f"NULL, '', '' FROM ({' UNION ALL '.join(selects)})",
         [who, *params],
+        now=now,
     )
-    _supersede(conn, now=now, who=who)
 
 
-def _conflict_select(table: str, column: str, provisional: str, condition: str) -> str:
+def _conflict_select(column: str, provisional: str, condition: str) -> str:
     b, o, x = _col("b", column), _col("o", column), _col("t", column)
+    ob, oa = _col("o", "updated_by"), _col("o", "updated_at")
+    tb, ta = _col("t", "updated_by"), _col("t", "updated_at")
     return (
-        f"SELECT vt_conflict_id(?, j.id, ?, {o}, {x}) AS cid, ? AS tbl, j.id AS id, ? AS fld, "
+        f"SELECT vt_conflict_id(?, j.id, ?, {o}, {oa}, {ob}, {x}, {ta}, {tb}) AS cid, "
+        f"? AS tbl, j.id AS id, ? AS fld, "
         f"CAST({b} AS TEXT) AS bv, CAST({o} AS TEXT) AS ov, CAST({x} AS TEXT) AS tv, "
-        f"{_col('o', 'updated_by')} AS ob, {_col('o', 'updated_at')} AS oa, "
-        f"{_col('t', 'updated_by')} AS tb, {_col('t', 'updated_at')} AS ta, "
+        f"{ob} AS ob, {oa} AS oa, {tb} AS tb, {ta} AS ta, "
         f"coalesce(CAST({provisional} AS TEXT), '') AS pv FROM temp.vt_join j WHERE {condition}"
-    )
-
-
-def _supersede(conn: sqlite3.Connection, *, now: str, who: str) -> None:
-    """Older open conflicts on a field that just conflicted again are closed as superseded."""
-    conn.execute(
-        "UPDATE main.conflict SET resolved_at = ?, resolved_by = ?, resolution = 'superseded', "
-        "updated_at = ?, updated_by = ? WHERE resolved_at IS NULL AND created_at < ? AND "
-        "(table_name, row_id, field) IN (SELECT table_name, row_id, field FROM main.conflict "
-        "WHERE created_at = ? AND updated_by = ?)",
-        (now, who, now, who, now, now, who),
     )
 
 
@@ -383,14 +450,13 @@ def _fix_slugs(conn: sqlite3.Connection, *, now: str, who: str) -> int:
             ).fetchone()
         )
         conn.execute("UPDATE main.vendor SET slug = ? WHERE id = ?", (new_slug, row_id))
-        conn.execute(
-            "INSERT OR IGNORE INTO main.conflict (id, created_at, updated_at, updated_by, "
-            "deleted_at, table_name, row_id, field, base_value, ours_value, theirs_value, "
-            "ours_by, ours_at, theirs_by, theirs_at, provisional, resolved_at, resolved_by, "
-            "resolution) VALUES (?, ?, ?, ?, NULL, 'vendor', ?, 'slug', NULL, ?, ?, ?, ?, ?, ?, "
-            "?, NULL, '', '')",
-            (
-                conflict_id("vendor", row_id, "slug", slug, new_slug),
+        ours = (slug, kept_at, kept_by)
+        theirs = (new_slug, renamed_at, renamed_by)
+        clashes.record(
+            conn,
+            "SELECT ?, ?, ?, ?, NULL, 'vendor', ?, 'slug', NULL, ?, ?, ?, ?, ?, ?, ?, NULL, '', ''",
+            [
+                clashes.conflict_id("vendor", row_id, "slug", *ours, *theirs),
                 now,
                 now,
                 who,
@@ -402,6 +468,7 @@ def _fix_slugs(conn: sqlite3.Connection, *, now: str, who: str) -> int:
                 renamed_by,
                 renamed_at,
                 new_slug,
-            ),
+            ],
+            now=now,
         )
     return len(rows)
