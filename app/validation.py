@@ -34,6 +34,20 @@ class FieldError(KbError):
         self.reason = message
 
 
+class LookAlikeError(FieldError):
+    """A new vendor's name looks like an existing vendor's (``models.rules.look_alike_key``).
+
+    Not a mistake the service can judge: the form and the command line say so and let the
+    person add it anyway (``allow_similar``), so a duplicate never silently becomes ``name-2``.
+    """
+
+    def __init__(self, name: str, existing: list[tuple[str, str]]) -> None:
+        shown = ", ".join(f"{one_line.repair(n)!r} ({slug})" for n, slug in existing[:3])
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        super().__init__("name", f"looks like the existing vendor {shown}{more}")
+        self.existing = existing
+
+
 Rule = Callable[[str, Any], Any]
 
 

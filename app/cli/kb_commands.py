@@ -7,6 +7,7 @@ import os
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
+from vendortui.app.errors import KbError
 from vendortui.models.enums import RiskTier, Status
 
 
@@ -80,6 +81,11 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--risk-tier", default=RiskTier.MEDIUM.value, help=f"one of {', '.join(RiskTier)}"
     )
+    parser.add_argument(
+        "--allow-similar",
+        action="store_true",
+        help="add it even if its name looks like an existing vendor's",
+    )
     add_db_argument(parser)
 
 
@@ -87,11 +93,19 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def vendors_add(args: argparse.Namespace) -> int:
     """Add one vendor from a script; prints its slug."""
     from vendortui.app.kb import KnowledgeBase
+    from vendortui.app.validation import LookAlikeError
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
-    vendor = kb.add_vendor(
-        args.name, category=args.category, status=args.status, risk_tier=args.risk_tier
-    )
+    try:
+        vendor = kb.add_vendor(
+            args.name,
+            allow_similar=args.allow_similar,
+            category=args.category,
+            status=args.status,
+            risk_tier=args.risk_tier,
+        )
+    except LookAlikeError as exc:
+        raise KbError(f"{exc}; nothing was added. Pass --allow-similar to add it anyway.") from None
     print(vendor.slug)
     return 0
 
