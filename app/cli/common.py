@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from vendortui.app.db import Database
+from vendortui.app.errors import ReadOnlyError
 from vendortui.app.paths import resolve_db_path
 from vendortui.app.text import json_text
 
@@ -23,6 +24,9 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     """Open the knowledge base named by ``--db`` (validated, migrated), telling any notice."""
     db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
+    if for_writing and db.readonly:
+        # The write would be refused with the same notice: say it once, as the error.
+        raise ReadOnlyError(db.notice)
     if db.notice:
         print(f"vendortui: {db.notice}", file=sys.stderr)
     return db
