@@ -3,9 +3,6 @@ said so, on the command line and in the form, instead of silently becoming ``nam
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable
 
@@ -13,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from tests.core.test_cli import vendortui
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.validation import LookAlikeError
 from vendortui.models.rules import look_alike_key
@@ -62,26 +60,16 @@ def test_a_look_alike_is_added_only_when_confirmed(kb: KnowledgeBase) -> None:
     assert third.slug == "datadog-2"
 
 
-def _vendortui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-    )
-
-
 def test_command_line_says_so_and_adds_nothing(kb: KnowledgeBase) -> None:
     kb.add_vendor(CAFE_NFC)
     before = kb.path.read_bytes()
-    refused = _vendortui("vendors", "add", CAFE_NFD, "--db", str(kb.path))
+    refused = vendortui("vendors", "add", CAFE_NFD, "--db", str(kb.path), check=False)
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1
     assert "looks like the existing vendor 'Café' (cafe)" in refused.stderr
     assert "--allow-similar" in refused.stderr
     assert kb.path.read_bytes() == before
-    added = _vendortui("vendors", "add", "CAFE", "--allow-similar", "--db", str(kb.path))
+    added = vendortui("vendors", "add", "CAFE", "--allow-similar", "--db", str(kb.path))
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "cafe-2"
 

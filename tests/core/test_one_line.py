@@ -8,10 +8,7 @@ refuses them on every vendortui write path.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +16,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from tests.core.test_cli import vendortui
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.validation import RULES, FieldError, clean, text
 from vendortui.models import Event, Person, Role, Synced
@@ -26,16 +24,6 @@ from vendortui.models.one_line import ONE_LINE_FIELDS, check, one_line_fields, r
 
 NEWLINE_NAME = "Evil\nCorp\t# Heading *em* [link](http://x) <b>html</b> `code`"
 HIDDEN_CHARS = ["\x1b", "\x9b", "\u202e", "\u200b", "\ufeff", "\x00"]
-
-
-def vendortui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-    )
 
 
 def _plant(path: Path, sql: str, *params: object) -> None:
