@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from vendortui.app import dbfile
 from vendortui.app.errors import KbError, ReadOnlyError
+from vendortui.models.one_line import OneLineError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -226,6 +227,10 @@ def _as_kb_error(path: Path, exc: BaseException) -> KbError | None:
     """The ``KbError`` for a database-level failure, or ``None`` if it is not one."""
     if isinstance(exc, KbError):
         return None
+    if isinstance(exc, OneLineError):
+        from vendortui.app.validation import FieldError
+
+        return FieldError(exc.field, exc.reason)
     original = getattr(exc, "orig", exc)
     if not isinstance(original, sqlite3.Error):
         return None

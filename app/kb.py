@@ -18,9 +18,9 @@ from vendortui.app.attention import AttentionItem, attention
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
-from vendortui.app.validation import FieldError, clean
+from vendortui.app.validation import FieldError, LookAlikeError, clean
 from vendortui.models.ids import utcnow
-from vendortui.models.rules import cancel_by, review_cadence, slugify
+from vendortui.models.rules import cancel_by, look_alike_key, review_cadence, slugify
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
@@ -219,16 +219,28 @@ class KnowledgeBase:
             raise KbError(f"That {_table_name(table).replace('_', ' ')} no longer exists.")
         return row
 
-    def add_vendor(self, name: str, **values: Any) -> Vendor:
+    def add_vendor(self, name: str, *, allow_similar: bool = False, **values: Any) -> Vendor:
         """Create a vendor with a slug unique among live vendors, and its runbook from the
-        template."""
+        template. A name that looks like a live vendor's is refused (``LookAlikeError``)
+        unless ``allow_similar``: the person confirms it is another vendor."""
         from vendortui.models import Runbook, Vendor
 
         cleaned = clean("vendor", {"name": name, **values})
         base = cleaned.pop("slug", None) or slugify(cleaned["name"])
         now, who = utcnow(), current_user()
         with self.db.write() as session:
-            # Chosen inside the write lock, so two processes adding the same name cannot race.
+            # Checked inside the write lock, so two processes adding the same name cannot race.
+            if not allow_similar:
+                key = look_alike_key(cleaned["name"])
+                similar = [
+                    (row[0], row[1])
+                    for row in session.connection().exec_driver_sql(
+                        "SELECT name, slug FROM vendor WHERE deleted_at IS NULL ORDER BY name"
+                    )
+                    if look_alike_key(row[0]) == key
+                ]
+                if similar:
+                    raise LookAlikeError(cleaned["name"], similar)
             taken = {
                 row[0]
                 for row in session.connection().exec_driver_sql(

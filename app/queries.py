@@ -11,6 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from vendortui.models.one_line import normalise
+
 
 @dataclass(frozen=True)
 class VendorRow:
@@ -77,7 +79,10 @@ def filter_rows(rows: list[VendorRow], query: str) -> list[VendorRow]:
 
 
 def find_vendor_id(conn: sqlite3.Connection, name_or_slug: str) -> str | None:
-    """The id of the live vendor with this slug, else this exact name (case-insensitive)."""
+    """The id of the live vendor with this slug, else this exact name (case-insensitive,
+    in the normal form names are stored in, so ``Café`` typed with a combining accent finds
+    it)."""
+    name_or_slug = normalise(name_or_slug)
     row = conn.execute(
         "SELECT id FROM vendor WHERE deleted_at IS NULL AND (slug = ? OR id = ?)",
         (name_or_slug.lower(), name_or_slug),

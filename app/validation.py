@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from vendortui.app.errors import KbError
+from vendortui.models import one_line
 from vendortui.models.enums import (
     EventKind,
     PiiLevel,
@@ -33,14 +34,37 @@ class FieldError(KbError):
         self.reason = message
 
 
+class LookAlikeError(FieldError):
+    """A new vendor's name looks like an existing vendor's (``models.rules.look_alike_key``).
+
+    Not a mistake the service can judge: the form and the command line say so and let the
+    person add it anyway (``allow_similar``), so a duplicate never silently becomes ``name-2``.
+    """
+
+    def __init__(self, name: str, existing: list[tuple[str, str]]) -> None:
+        shown = ", ".join(f"{one_line.repair(n)!r} ({slug})" for n, slug in existing[:3])
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        super().__init__("name", f"looks like the existing vendor {shown}{more}")
+        self.existing = existing
+
+
 Rule = Callable[[str, Any], Any]
 
 
+def line(field: str, value: Any) -> str:
+    """One line of text under the one-line rule (``models.one_line``): NFC, whitespace runs as
+    one space, no control, bidi or zero-width character."""
+    try:
+        return one_line.check(field, "" if value is None else str(value))
+    except one_line.OneLineError as exc:
+        raise FieldError(field, exc.reason) from None
+
+
 def text(required: bool = False, max_len: int = 200) -> Rule:
-    """A line of text, trimmed; refused when required and empty or when too long."""
+    """A line of text (``line``); refused when required and empty or when too long."""
 
     def rule(field: str, value: Any) -> str:
-        out = "" if value is None else str(value).strip()
+        out = line(field, value)
         if required and not out:
             raise FieldError(field, "must not be empty")
         if len(out) > max_len:
@@ -130,7 +154,7 @@ def flag(field: str, value: Any) -> bool:
 
 def url(field: str, value: Any) -> str:
     """An optional http(s) URL."""
-    raw = str(value or "").strip()
+    raw = line(field, value)
     if raw and urlparse(raw).scheme not in ("http", "https"):
         raise FieldError(field, "must start with https:// (or http://)")
     return raw
@@ -159,7 +183,7 @@ def ca_file(field: str, value: Any) -> str:
 
 def email(field: str, value: Any) -> str:
     """An optional e-mail address, lightly checked (one @, a dot after it)."""
-    raw = str(value or "").strip()
+    raw = line(field, value)
     if raw and (raw.count("@") != 1 or "." not in raw.split("@")[1]):
         raise FieldError(field, f"{raw!r} is not an e-mail address")
     return raw

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch, TextAr
 
 from vendortui.app.errors import KbError
 from vendortui.app.text import safe, strip_control
-from vendortui.app.validation import FieldError
+from vendortui.app.validation import FieldError, LookAlikeError
 from vendortui.models.enums import (
     EventKind,
     PiiLevel,
@@ -70,6 +70,9 @@ class FormScreen(ModalScreen[Any]):
         self.fields = fields
         self.values = values
         self.save = save
+        self.similar_ok: dict[str, Any] | None = None
+        """Values refused as looking like an existing vendor: saved again unchanged, they are
+        added anyway (``allow_similar``)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog") as dialog:
@@ -124,7 +127,10 @@ class FormScreen(ModalScreen[Any]):
         for error in self.query(".field-error").results(Static):
             error.update("")
             error.remove_class("shown")
-        self._save(self.form_values())
+        values = self.form_values()
+        if values == self.similar_ok:
+            values["allow_similar"] = True
+        self._save(values)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -141,6 +147,10 @@ class FormScreen(ModalScreen[Any]):
     def _save(self, values: dict[str, Any]) -> None:
         try:
             result = self.save(values)
+        except LookAlikeError as error:
+            self.similar_ok = values
+            reason = f"{error.reason}. Save again to add it anyway."
+            self.app.call_from_thread(self.show_error, error.field, reason)
         except FieldError as error:
             self.app.call_from_thread(self.show_error, error.field, error.reason)
         except KbError as error:

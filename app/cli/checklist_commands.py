@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
 from vendortui.app.errors import KbError
-from vendortui.app.text import strip_control
+from vendortui.app.text import one_line, strip_control
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
@@ -70,8 +70,8 @@ def due(args: argparse.Namespace) -> int:
     else:
         for item in items:
             when = item.when.isoformat() if item.when else ""
-            print(strip_control(f"{item.severity:<8} {when:<10} {item.vendor}: {item.why}"))
-            print(strip_control(f"{'':<19} -> {item.todo}"))
+            print(f"{item.severity:<8} {when:<10} {one_line(item.vendor)}: {one_line(item.why)}")
+            print(f"{'':<19} -> {one_line(item.todo)}")
         tally = {s: sum(1 for i in items if i.severity == s) for s in ("overdue", "due", "info")}
         print(f"{tally['overdue']} overdue, {tally['due']} due soon, {tally['info']} to know.")
     if args.fail_on and any(item.severity in FAIL_ON[args.fail_on] for item in items):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from vendortui.app.db import Database
+from vendortui.app.errors import ReadOnlyError
 from vendortui.app.paths import resolve_db_path
+from vendortui.app.text import json_text
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -31,12 +32,14 @@ def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
 
     pending.install()
     db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
+    if for_writing and db.readonly:
+        # The write would be refused with the same notice: say it once, as the error.
+        raise ReadOnlyError(db.notice)
     if db.notice:
         print(f"vendortui: {db.notice}", file=sys.stderr)
     return db
 
 
 def print_json(value: Any) -> None:
-    """Stable, readable JSON on stdout (sorted keys, dates as ISO text)."""
-    json.dump(value, sys.stdout, indent=2, sort_keys=True, default=str, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """The one writer of ``--json`` output: ``app.text.json_text`` on stdout."""
+    sys.stdout.write(json_text(value) + "\n")

@@ -7,6 +7,7 @@ import os
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
+from vendortui.app.errors import KbError
 from vendortui.models.enums import RiskTier, Status
 
 
@@ -59,15 +60,15 @@ def _vendors_args(parser: argparse.ArgumentParser) -> None:
 def vendors(args: argparse.Namespace) -> int:
     """One vendor per line (name, slug, status, lead), or a JSON array."""
     from vendortui.app.kb import KnowledgeBase
-    from vendortui.app.text import strip_control
+    from vendortui.app.text import one_line
 
     rows = KnowledgeBase(open_db(args, for_writing=False)).vendor_rows()
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0
     for row in rows:
-        lead = f"lead: {row.lead}" if row.lead else "no lead"
-        print(strip_control(f"{row.name}\t{row.slug}\t{row.status}\t{lead}"))
+        lead = f"lead: {one_line(row.lead)}" if row.lead else "no lead"
+        print("\t".join((one_line(row.name), one_line(row.slug), one_line(row.status), lead)))
     return 0
 
 
@@ -80,6 +81,11 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--risk-tier", default=RiskTier.MEDIUM.value, help=f"one of {', '.join(RiskTier)}"
     )
+    parser.add_argument(
+        "--allow-similar",
+        action="store_true",
+        help="add it even if its name looks like an existing vendor's",
+    )
     add_db_argument(parser)
 
 
@@ -87,11 +93,19 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def vendors_add(args: argparse.Namespace) -> int:
     """Add one vendor from a script; prints its slug."""
     from vendortui.app.kb import KnowledgeBase
+    from vendortui.app.validation import LookAlikeError
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
-    vendor = kb.add_vendor(
-        args.name, category=args.category, status=args.status, risk_tier=args.risk_tier
-    )
+    try:
+        vendor = kb.add_vendor(
+            args.name,
+            allow_similar=args.allow_similar,
+            category=args.category,
+            status=args.status,
+            risk_tier=args.risk_tier,
+        )
+    except LookAlikeError as exc:
+        raise KbError(f"{exc}; nothing was added. Pass --allow-similar to add it anyway.") from None
     print(vendor.slug)
     return 0
 
@@ -100,6 +114,9 @@ def _show_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vendor", metavar="NAME_OR_SLUG")
     add_db_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    parser.add_argument(
+        "--full", action="store_true", help="print long text (runbook, description) whole"
+    )
 
 
 @command("show", "print a vendor's card as Markdown (or JSON)", _show_args)
@@ -116,5 +133,5 @@ def show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(card_json(card))
     else:
-        print(card_markdown(card), end="")
+        print(card_markdown(card, full=args.full), end="")
     return 0

@@ -211,7 +211,7 @@ def test_exports_list_every_item_with_state_note_evidence_who_and_when(
     assert "## Stage 1: staging" in markdown
     assert "- [ ] **A lead is named**: open" in markdown
     assert f"- [x] **Security signed off**: done, by {WHO} at " in markdown
-    assert "  - Note: Ana said yes red" in markdown, "one line, escape sequence removed"
+    assert "  - Note: Ana said yes \\u001b[31mred" in markdown, "one line, escape shown"
     assert f"- [!] **Staging dashboards compared**: blocked, by {WHO}" in markdown
     assert "  - Blocked because: no dashboard yet" in markdown
     assert "  - Evidence: <https://g.example/d>" in markdown

@@ -3,6 +3,7 @@ keys, folding, refusals in place, resume, rollback, refresh, export and escaping
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -233,7 +234,13 @@ async def test_export_back_and_a_deleted_run(
 
 
 async def test_untrusted_text_is_drawn_as_text(kb: KnowledgeBase) -> None:
-    evil = kb.add_vendor("[bold red]Evil[/] \x1b]0;pwned\x07Corp", status="production")
+    evil = kb.add_vendor("[bold red]Evil[/] Corp", status="production")
+    with sqlite3.connect(kb.path) as conn:  # stored by an older vendortui: the rule refuses it
+        conn.execute(
+            "UPDATE vendor SET name = ? WHERE id = ?",
+            ("[bold red]Evil[/] \x1b]0;pwned\x07Corp", evil.id),
+        )
+    conn.close()
     run = kb.checklists.start_run(evil.id, "keep-the-lights-on")
     first = kb.checklists.detail(run.id).items[0]
     kb.checklists.mark(first.id, "blocked", reason="[link=file:///etc]x[/link] \x1b[2J")
@@ -241,9 +248,9 @@ async def test_untrusted_text_is_drawn_as_text(kb: KnowledgeBase) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "[bold red]Evil[/] Corp" in text
-        assert "([link=file:///etc]x[/link])" in text
-        assert "\x1b" not in text and "pwned" not in text
+        assert "[bold red]Evil[/] \\u001b]0;pwned\\u0007Corp" in text
+        assert "([link=file:///etc]x[/link] \\u001b[2J)" in text
+        assert "\x1b" not in text and "\x07" not in text
 
 
 class PanelApp(App[None]):

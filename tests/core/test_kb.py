@@ -14,7 +14,9 @@ from vendortui.models import DataCategory, Event, Person, Role, Vendor
 
 def test_add_vendor_makes_unique_slugs_and_a_runbook_from_the_template(kb: KnowledgeBase) -> None:
     first = kb.add_vendor("New Relic, Inc.", category="observability")
-    second = kb.add_vendor("New Relic Inc")
+    with pytest.raises(FieldError, match="looks like the existing vendor"):
+        kb.add_vendor("New Relic Inc")
+    second = kb.add_vendor("New Relic Inc", allow_similar=True)
     assert (first.slug, second.slug) == ("new-relic-inc", "new-relic-inc-2")
     card = kb.card(first.id)
     assert card.runbook is not None
