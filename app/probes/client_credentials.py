@@ -9,9 +9,10 @@ from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
     audience_params,
     call_api,
-    check_access_token,
     check_token_response,
     choose_auth_method,
+    refusal,
+    verify_access_token,
 )
 
 
@@ -52,7 +53,7 @@ async def probe_client_credentials(
     except TokenEndpointError as exc:
         rec.error(
             "cc.token_rejected",
-            f"the token endpoint refused: {exc.error} {exc.description[:200]}".rstrip(),
+            f"the token endpoint refused: {refusal(exc, rec)}",
             "invalid_client means a wrong or expired secret; check the vendor console.",
         )
         return
@@ -62,5 +63,5 @@ async def probe_client_credentials(
     access_token = check_token_response(token, rec, "cc")
     if access_token is None:
         return
-    check_access_token(access_token, discovery, spec, expected, rec, "cc")
+    await verify_access_token(access_token, discovery, spec, expected, rec, "cc")
     await call_api(client, spec, access_token, rec)

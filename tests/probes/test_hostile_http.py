@@ -138,7 +138,7 @@ async def test_one_byte_per_second_drip(serve: Serve) -> None:
 
     deadline = 2.5  # above one byte's gap, so per-phase timeouts alone would never fire
     report, elapsed = await _probe(_route(serve(), handler), timeout_s=deadline)
-    assert_verdict(report, elapsed, ProbeOutcome.UNREACHABLE, "net.timeout", budget_s=deadline)
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.stalled", budget_s=deadline)
 
 
 async def test_header_drip(serve: Serve) -> None:
@@ -149,15 +149,37 @@ async def test_header_drip(serve: Serve) -> None:
             await asyncio.sleep(1 / 4)
 
     report, elapsed = await _probe(_route(serve(), handler))
-    assert_verdict(report, elapsed, ProbeOutcome.UNREACHABLE, "net.timeout")
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.stalled")
 
 
-async def test_silence(serve: Serve) -> None:
+async def test_silence_after_the_request_is_the_vendors_stall(serve: Serve) -> None:
+    """The server took the request and says nothing: it is reachable, so it is its fault."""
+
     async def handler(_req: Request, _writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(3600)
 
     report, elapsed = await _probe(_route(serve(), handler))
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.stalled")
+    assert "check your connection" not in report.findings[0].hint.lower()
+
+
+async def test_no_tls_handshake_is_unreachable_not_a_stall(ca_file: str) -> None:
+    """A port that accepts TCP but never completes TLS: we never got through to a server."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def mute(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+
+    server = await asyncio.start_server(mute, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        report, elapsed = await _probe(f"https://127.0.0.1:{port}", ca_file=ca_file)
+    finally:
+        server.close()
+        for writer in accepted:
+            writer.close()
     assert_verdict(report, elapsed, ProbeOutcome.UNREACHABLE, "net.timeout")
+    assert "http.stalled" not in [f.check_id for f in report.findings]
 
 
 async def test_redirect_loop(serve: Serve) -> None:
@@ -268,5 +290,5 @@ async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
     loop = asyncio.get_running_loop()
     start = loop.time()
     reports = await sweep(specs, concurrency=20)
-    assert all(r.outcome is ProbeOutcome.UNREACHABLE for r in reports)
+    assert all(r.outcome is ProbeOutcome.FAIL for r in reports)
     assert loop.time() - start < DEADLINE_S + SLACK_S
