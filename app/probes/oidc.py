@@ -318,7 +318,7 @@ def _check_pkce(metadata: dict[str, Any], rec: Recorder) -> None:
         rec.error(
             "oidc.pkce_s256_missing",
             "PKCE S256 is not supported (only "
-            f"{listing([rec.quote(m, 20) for m in methods]) or 'nothing'})",
+            f"{listing([rec.quote(m, 60) for m in methods]) or 'nothing'})",
             "S256 is required by RFC 9700; 'plain' does not protect the code.",
         )
 
