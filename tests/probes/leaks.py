@@ -37,7 +37,9 @@ def fragments(text: str, size: int = WINDOW) -> set[str]:
     return {text[i : i + size] for i in range(len(text) - size + 1)}
 
 
-def leaked(haystack: str | bytes, secret: str, client_id: str = "", size: int = WINDOW) -> list[str]:
+def leaked(
+    haystack: str | bytes, secret: str, client_id: str = "", size: int = WINDOW
+) -> list[str]:
     """The fragments of any encoding of ``secret`` found in ``haystack`` (empty: no leak)."""
     found = []
     for form in encodings(secret, client_id):

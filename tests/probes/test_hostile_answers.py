@@ -252,7 +252,7 @@ async def test_a_jwt_nested_without_limit_is_malformed_not_a_crash(
     body = {"access_token": token, "token_type": "Bearer", "expires_in": 300}
     server.routes["/token"] = json_handler(body)
     spec = make_spec(CC, server.base_url, client_id=CLIENT_ID, audience=API)
-    report, elapsed = await timed_probe(spec, secret=_secret())
+    report, _elapsed = await timed_probe(spec, secret=_secret())
     assert "probe.internal_error" not in ids(report), report.findings
     assert report.outcome is ProbeOutcome.FAIL or "cc.opaque_token" in ids(report)
 
@@ -279,7 +279,7 @@ async def test_every_jwks_member_is_untyped_until_checked(serve: Serve, case: st
     server = serve()
     serve_provider(server)
     server.routes["/jwks"] = json_handler({"keys": HOSTILE_KEYS[case]})
-    report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    report, _elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
     assert "probe.internal_error" not in ids(report), report.findings
     assert report.outcome is ProbeOutcome.FAIL, report.findings
 
@@ -306,7 +306,14 @@ async def test_every_discovery_member_is_untyped_until_checked(
     assert report.outcome in (ProbeOutcome.FAIL, ProbeOutcome.WARN), report.findings
 
 
-NON_OBJECT_TOKEN_ANSWERS = [b"5", b'"a string"', b"null", b"[1, 2]", b"true", b'{"access_token": 5}']
+NON_OBJECT_TOKEN_ANSWERS = [
+    b"5",
+    b'"a string"',
+    b"null",
+    b"[1, 2]",
+    b"true",
+    b'{"access_token": 5}',
+]
 
 
 @pytest.mark.parametrize("body", NON_OBJECT_TOKEN_ANSWERS)
