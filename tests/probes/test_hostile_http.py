@@ -292,3 +292,55 @@ async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
     reports = await sweep(specs, concurrency=20)
     assert all(r.outcome is ProbeOutcome.FAIL for r in reports)
     assert loop.time() - start < DEADLINE_S + SLACK_S
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["declared", "undeclared", "chunked", "gzip-bomb"],
+)
+async def test_the_cap_bounds_bytes_read_and_memory(
+    serve: Serve, gzip_bomb: bytes, body: str
+) -> None:
+    """Proven on what was read and allocated, not on how long it took.
+
+    With a 1 MiB cap: a declared 50 MB body is refused on its header (nothing of it read); an
+    undeclared or chunked one is cut after at most the cap plus one network chunk; a gzip bomb
+    stops after a few KiB of compressed input. Peak memory (tracemalloc, this process, the
+    server thread included) stays within a small multiple of the cap.
+    """
+    import tracemalloc
+
+    cap = 1 << 20
+    chunk = b" " * 65536
+
+    async def handler(_req: Request, writer: asyncio.StreamWriter) -> None:
+        if body == "gzip-bomb":
+            headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+            await respond(writer, 200, gzip_bomb, headers)
+            return
+        head = {
+            "declared": f"Content-Length: {FIFTY_MB}\r\n",
+            "undeclared": "Connection: close\r\n",
+            "chunked": "Transfer-Encoding: chunked\r\n",
+        }[body]
+        writer.write(f"HTTP/1.1 200 OK\r\n{head}\r\n".encode())
+        for _ in range(FIFTY_MB // len(chunk)):
+            writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if body == "chunked" else chunk)
+            await writer.drain()
+
+    server = serve()
+    server.routes[WELL_KNOWN] = handler
+    client = ProbeClient(timeout_s=10.0, max_bytes=cap, allow_insecure_loopback=True)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProbeHttpError) as caught:
+            await client.get(server.base_url + WELL_KNOWN)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        await client.aclose()
+    assert caught.value.check_id == "http.too_large"
+    read = client.transport.bytes_read
+    limit = {"declared": 0, "gzip-bomb": 128 << 10}.get(body, cap + 2 * len(chunk))
+    assert read <= limit, f"read {read} bytes"
+    assert peak < 4 * cap, f"peak {peak / 2**20:.1f} MiB"
