@@ -135,7 +135,7 @@ async def probe_auth_code(
         try:
             with rec.step("user"):
                 await _call(open_browser, url)
-                async with asyncio.timeout(spec.interactive_timeout_s):
+                async with rec.timing.deadline(spec.interactive_timeout_s):
                     answer = await listener.wait()
         except TimeoutError:
             _user_timeout(rec, spec)
@@ -260,7 +260,7 @@ async def probe_device_code(
     try:
         with rec.step("user"):
             await _call(on_user_code, user_code, verification_uri)
-            async with asyncio.timeout(min(expires_in, spec.interactive_timeout_s)):
+            async with rec.timing.deadline(min(expires_in, spec.interactive_timeout_s)):
                 token = await _poll(client, discovery, device_code, interval, rec)
     except TimeoutError:
         _user_timeout(rec, spec)

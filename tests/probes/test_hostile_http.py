@@ -14,7 +14,7 @@ import pytest
 
 from tests.probes.helpers import (
     DEADLINE_S,
-    SLACK_S,
+    LATE_TOLERANCE_MS,
     assert_verdict,
     discovery_doc,
     make_spec,
@@ -278,7 +278,13 @@ async def test_transport_never_sends_plain_http_to_a_real_host() -> None:
 
 
 async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
-    """Twenty silent servers at once still end within one deadline, not twenty."""
+    """Twenty silent servers at once: all run together, and each keeps its own deadline.
+
+    Judged by the probes' own accounting (started_at, duration, late_ms), not by the test's
+    wall clock, which a busy machine stretches.
+    """
+    from datetime import timedelta
+
     from vendortui.app.probes import sweep
 
     async def handler(_req: Request, _writer: asyncio.StreamWriter) -> None:
@@ -287,11 +293,11 @@ async def test_sweep_deadline_holds_under_load(serve: Serve) -> None:
     server = serve()
     server.routes[WELL_KNOWN] = handler
     specs = [make_spec(DISCOVERY, server.base_url) for _ in range(20)]
-    loop = asyncio.get_running_loop()
-    start = loop.time()
     reports = await sweep(specs, concurrency=20)
     assert all(r.outcome is ProbeOutcome.FAIL for r in reports)
-    assert loop.time() - start < DEADLINE_S + SLACK_S
+    assert all(r.late_ms < LATE_TOLERANCE_MS for r in reports), [r.late_ms for r in reports]
+    first_end = min(r.started_at + timedelta(milliseconds=r.duration_ms) for r in reports)
+    assert max(r.started_at for r in reports) < first_end, "the probes ran one after another"
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from joserfc.jwk import OctKey
 
-from tests.probes.helpers import SIGNING_KEY, make_spec, serve_provider, sign
+from tests.probes.helpers import LATE_TOLERANCE_MS, SIGNING_KEY, make_spec, serve_provider, sign
 from tests.probes.servers import LoopbackServer, Request, json_handler, respond
 from tests.probes.test_saml import nested_metadata, wide_metadata
 from vendortui.app.probes import ProbeSpec, sweep
@@ -29,8 +29,6 @@ from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 Serve = Callable[..., LoopbackServer]
 DEADLINE_S = 3.0
-LATE_TOLERANCE_MS = 1000
-"""How late a deadline may end on a loaded machine; blocking work on the loop shows as seconds."""
 WELL_KNOWN = "/.well-known/openid-configuration"
 SECRET = "sweep-secret-" + "q" * 24
 
