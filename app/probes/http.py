@@ -26,7 +26,7 @@ import ipaddress
 import socket
 import ssl
 import zlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -339,6 +339,18 @@ def status_error(response: httpx2.Response, what: str) -> ProbeHttpError:
     )
 
 
+OFF_LOOP_BYTES = 64 << 10
+"""Bodies from this size are parsed in a thread: below it a parse takes microseconds, less
+than the thread hop, and cannot hold the event loop up."""
+
+
+async def parse_off_loop(size: int, parse: Callable[..., T], *args: Any) -> T:
+    """``parse(*args)`` in a thread when the body is big enough to matter, else right here."""
+    if size < OFF_LOOP_BYTES:
+        return parse(*args)
+    return await asyncio.to_thread(parse, *args)
+
+
 def _too_deep(what: str) -> ProbeHttpError:
     return ProbeHttpError(
         "http.json_too_deep",
@@ -352,7 +364,7 @@ async def check_json_body(body: bytes) -> None:
     if not jsondoc.looks_like_json(body):
         return
     try:
-        await asyncio.to_thread(jsondoc.loads, body)
+        await parse_off_loop(len(body), jsondoc.loads, body)
     except jsondoc.JsonTooDeep:
         raise _too_deep("the answer") from None
     except ValueError:
@@ -473,7 +485,7 @@ class ProbeClient:
         response = await self._get_following(url, {"Accept": "application/json"})
         if not response.is_success:
             raise status_error(response, what)
-        return await asyncio.to_thread(parse_json_object, response, what)
+        return await parse_off_loop(len(response.content), parse_json_object, response, what)
 
     async def fetch_token(self, url: str, **params: Any) -> dict[str, Any]:
         """A token request through Authlib; an OAuth error object becomes ``TokenEndpointError``."""
@@ -499,7 +511,9 @@ class ProbeClient:
             url, self.oauth.request("POST", url, data=data, auth=auth, withhold_token=True)
         )
         body = (
-            await asyncio.to_thread(parse_json_object, response, what) if response.content else {}
+            await parse_off_loop(len(response.content), parse_json_object, response, what)
+            if response.content
+            else {}
         )
         if "error" in body:
             raise TokenEndpointError(body["error"], body.get("error_description", ""))
