@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from vendortui.app.probes.findings import Recorder
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
+from vendortui.app.probes.offload import off_loop
 from vendortui.app.probes.oidc import discover, endpoint_ok, record_http_error
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
     audience_params,
     call_api,
+    check_access_token,
     check_token_response,
     choose_auth_method,
     refusal,
-    verify_access_token,
 )
 
 
@@ -63,5 +64,12 @@ async def probe_client_credentials(
     access_token = check_token_response(token, rec, "cc")
     if access_token is None:
         return
-    await verify_access_token(access_token, discovery, spec, expected, rec, "cc")
+    await off_loop(
+        rec,
+        spec.timeout_s,
+        "the access token",
+        lambda child, _stop: check_access_token(
+            access_token, discovery, spec, expected, child, "cc"
+        ),
+    )
     await call_api(client, spec, access_token, rec)

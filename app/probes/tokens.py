@@ -18,7 +18,6 @@ from vendortui.app.probes.http import (
 )
 from vendortui.app.probes.idtoken import LEEWAY_S, check_expected_claims
 from vendortui.app.probes.keys import is_jwt, numeric_dates_ok, verify_jwt
-from vendortui.app.probes.offload import off_loop
 from vendortui.app.probes.oidc import Discovery, record_http_error, token_issuer
 from vendortui.app.probes.spec import ProbeSpec
 
@@ -96,25 +95,6 @@ def check_token_response(token: dict[str, Any], rec: Recorder, prefix: str) -> s
     return access_token
 
 
-async def verify_access_token(
-    access_token: str,
-    discovery: Discovery,
-    spec: ProbeSpec,
-    expected: dict[str, object],
-    rec: Recorder,
-    prefix: str,
-) -> None:
-    """``check_access_token`` off the event loop (signature checks are CPU work)."""
-    await off_loop(
-        rec,
-        spec.timeout_s,
-        "the access token",
-        lambda child, _stop: check_access_token(
-            access_token, discovery, spec, expected, child, prefix
-        ),
-    )
-
-
 def check_access_token(
     access_token: str,
     discovery: Discovery,
@@ -125,7 +105,8 @@ def check_access_token(
 ) -> None:
     """A JWT access token: signature, issuer, expiry, audience, expected claims.
 
-    An opaque token cannot be checked locally; that is said, not judged.
+    An opaque token cannot be checked locally; that is said, not judged. Signature checks are
+    CPU work: callers run this through ``offload.off_loop``.
     """
     if not is_jwt(access_token):
         if spec.audience or expected:

@@ -21,7 +21,13 @@ from tests.probes.helpers import (
     serve_provider,
     timed_probe,
 )
-from tests.probes.servers import LoopbackServer, Request, redirect_handler, respond
+from tests.probes.servers import (
+    LoopbackServer,
+    Request,
+    drip_handler,
+    redirect_handler,
+    respond,
+)
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
@@ -129,15 +135,8 @@ async def test_small_compressed_documents_are_fine(serve: Serve, encoding: str) 
 async def test_one_byte_per_second_drip(serve: Serve) -> None:
     """Each byte comes well within httpx's per-phase read timeout: only a total deadline ends it."""
 
-    async def handler(_req: Request, writer: asyncio.StreamWriter) -> None:
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-        for _ in range(1000):
-            writer.write(b" ")
-            await writer.drain()
-            await asyncio.sleep(1)
-
     deadline = 2.5  # above one byte's gap, so per-phase timeouts alone would never fire
-    report, elapsed = await _probe(_route(serve(), handler), timeout_s=deadline)
+    report, elapsed = await _probe(_route(serve(), drip_handler(1.0)), timeout_s=deadline)
     assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.stalled", budget_s=deadline)
 
 

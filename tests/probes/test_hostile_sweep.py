@@ -22,7 +22,7 @@ import pytest
 from joserfc.jwk import OctKey
 
 from tests.probes.helpers import LATE_TOLERANCE_MS, SIGNING_KEY, make_spec, serve_provider, sign
-from tests.probes.servers import LoopbackServer, Request, json_handler, respond
+from tests.probes.servers import LoopbackServer, Request, drip_handler, json_handler, respond
 from tests.probes.test_saml import nested_metadata, wide_metadata
 from vendortui.app.probes import ProbeSpec, sweep
 from vendortui.models.enums import ProbeKind, ProbeOutcome
@@ -53,14 +53,6 @@ def _raw(status: int, body: bytes, headers: dict[str, str] | None = None):
 
 async def _silence(_req: Request, _writer: asyncio.StreamWriter) -> None:
     await asyncio.sleep(3600)
-
-
-async def _drip(_req: Request, writer: asyncio.StreamWriter) -> None:
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-    for _ in range(1000):
-        writer.write(b" ")
-        await writer.drain()
-        await asyncio.sleep(0.5)
 
 
 async def _endless(_req: Request, writer: asyncio.StreamWriter) -> None:
@@ -120,7 +112,7 @@ def _catalogue(serve: Serve) -> list[tuple[str, ProbeSpec, set[ProbeOutcome]]]:
     kid_dict = [SIGNING_KEY.as_dict(private=False) | {"kid": {"x": 1}}]
     provider("jwks kid object", disco, fail, jwks=json_handler({"keys": kid_dict}))
     provider("silence", disco, fail, discovery=_silence)
-    provider("drip", disco, fail, discovery=_drip)
+    provider("drip", disco, fail, discovery=drip_handler(0.5))
     provider("endless body", disco, fail, discovery=_endless)
     bomb = gzip.compress(b"\0" * (50 << 20), compresslevel=9)
     provider("gzip bomb", disco, fail, discovery=_raw(200, bomb, {"Content-Encoding": "gzip"}))
