@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vendortui.app.probes.findings import Recorder
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
-from vendortui.app.probes.offload import off_loop
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.oidc import discover, endpoint_ok, record_http_error
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
@@ -71,5 +71,6 @@ async def probe_client_credentials(
         lambda child, _stop: check_access_token(
             access_token, discovery, spec, expected, child, "cc"
         ),
+        inline=is_small(len(access_token), len(list(discovery.keys or []))),
     )
     await call_api(client, spec, access_token, rec)

@@ -19,7 +19,7 @@ from vendortui.app.probes.findings import Recorder
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError, is_secure_url
 from vendortui.app.probes.idtoken import check_id_token
 from vendortui.app.probes.loopback import LoopbackRedirect
-from vendortui.app.probes.offload import off_loop
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.oidc import Discovery, discover, endpoint_ok, record_http_error
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
@@ -345,6 +345,7 @@ async def _finish(
                 rec=child,
                 expected_claims=parse_expected_claims(spec.expected_claims),
             ),
+            inline=is_small(len(id_token), len(list(keys))),
         )
     if isinstance(refresh_token, str):
         await _refresh(client, discovery, refresh_token, rec)

@@ -20,10 +20,31 @@ T = TypeVar("T")
 Work = Callable[[Recorder, threading.Event], T]
 
 
-async def off_loop(rec: Recorder, seconds: float, what: str, work: Work[T]) -> T | None:
-    """Run ``work(child_recorder, stop)`` in a thread within ``seconds``; None if it ran out."""
+SMALL_INPUT = 16 << 10
+"""Bytes of input (a token, a metadata file) below which the work is small."""
+FEW_KEYS = 4
+"""Keys to import or try below which the work is small."""
+
+
+def is_small(size: int, keys: int = 0) -> bool:
+    """Whether work on this input takes well under a millisecond: less than the thread hop (a
+    real JWKS of a few keys, one token, one IdP's metadata), so it may run in place."""
+    return size < SMALL_INPUT and keys <= FEW_KEYS
+
+
+async def off_loop(
+    rec: Recorder, seconds: float, what: str, work: Work[T], *, inline: bool = False
+) -> T | None:
+    """Run ``work(child_recorder, stop)`` in a thread within ``seconds``; None if it ran out.
+
+    ``inline`` (see ``is_small``) runs small work right here instead.
+    """
     child = rec.child()
     stop = threading.Event()
+    if inline:
+        result = work(child, stop)
+        rec.merge(child)
+        return result
     try:
         async with rec.timing.deadline(seconds):
             result = await asyncio.to_thread(work, child, stop)

@@ -20,7 +20,7 @@ from joserfc.jwk import KeySet
 from vendortui.app.probes.findings import Recorder, listing
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url
 from vendortui.app.probes.keys import ALLOWED_ALGS, validate_jwks
-from vendortui.app.probes.offload import off_loop
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.spec import ProbeSpec
 
 ENDPOINTS = (
@@ -151,7 +151,14 @@ async def discover(
         except ProbeHttpError as exc:
             record_http_error(rec, exc)
         else:
-            keys = await off_loop(rec, spec.timeout_s, "the JWKS", partial(validate_jwks, jwks))
+            listed = jwks.get("keys")
+            keys = await off_loop(
+                rec,
+                spec.timeout_s,
+                "the JWKS",
+                partial(validate_jwks, jwks),
+                inline=is_small(0, len(listed) if isinstance(listed, list) else 0),
+            )
             if keys is not None:
                 algs = sorted({_alg_name(str(k.alg), rec) for k in keys if k.alg})
                 rec.info(

@@ -23,7 +23,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from vendortui.app.probes.findings import Recorder, listing
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
-from vendortui.app.probes.offload import off_loop
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.oidc import record_http_error
 from vendortui.app.probes.spec import ProbeSpec
 
@@ -63,6 +63,7 @@ async def probe_saml(client: ProbeClient, spec: ProbeSpec, rec: Recorder) -> Non
         spec.timeout_s,
         "the SAML metadata",
         lambda child, stop: check_metadata(response.content, spec, child, stop=stop),
+        inline=is_small(len(response.content)),
     )
 
 

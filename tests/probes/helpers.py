@@ -14,7 +14,9 @@ from vendortui.app.probes.interactive import ProbeHooks
 from vendortui.models.enums import ProbeKind, ProbeOutcome
 
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256", "use": "sig"})
-DEADLINE_S = 1.0
+DEADLINE_S = 3.0
+"""Per-request deadline in tests: long enough that a loaded machine never trips it on a healthy
+server, short enough that the silent and dripping servers end quickly."""
 LATE_TOLERANCE_MS = 1000
 """How late a probe's own deadline accounting (``ProbeReport.late_ms``) may say a bounded step
 ended: a deadline that holds ends within milliseconds, even on a loaded machine; work blocking
