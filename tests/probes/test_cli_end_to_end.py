@@ -116,7 +116,10 @@ def test_usage_errors_exit_two(db: Path) -> None:
     assert bad.returncode == 2 and "issuer" in bad.stderr
 
 
-def _cc_probe(db: Path, op: OpenIdProvider) -> None:
+def _add_machine_probe(
+    db: Path, issuer: str, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``probe add okta --kind client_credentials --name machine`` for ``issuer``."""
     added = run(
         db,
         "probe",
@@ -127,9 +130,20 @@ def _cc_probe(db: Path, op: OpenIdProvider) -> None:
         "--name",
         "machine",
         "--issuer",
-        op.issuer,
+        issuer,
         "--client-id",
         "machine",
+        *extra,
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    return added
+
+
+def _cc_probe(db: Path, op: OpenIdProvider) -> None:
+    added = _add_machine_probe(
+        db,
+        op.issuer,
         "--audience",
         "https://api.test",
         "--api-url",
@@ -137,7 +151,6 @@ def _cc_probe(db: Path, op: OpenIdProvider) -> None:
         "--ca-file",
         op.ca_file,
     )
-    assert added.returncode == 0, added.stderr
     assert "vendortui secret set okta 'machine'" in added.stdout
 
 
@@ -217,22 +230,7 @@ def test_a_secret_echoed_after_161_dots_reaches_no_file_dump_or_output(db: Path,
     echo = {"error": "invalid_client", "error_description": "." * 161 + secret}
     server.routes["/token"] = json_handler(echo, status=401)
     env = {INSECURE_LOOPBACK_ENV: "1", env_var("okta/machine"): secret}
-    added = run(
-        db,
-        "probe",
-        "add",
-        "okta",
-        "--kind",
-        "client_credentials",
-        "--name",
-        "machine",
-        "--issuer",
-        server.base_url,
-        "--client-id",
-        "machine",
-        env=env,
-    )
-    assert added.returncode == 0, added.stderr
+    added = _add_machine_probe(db, server.base_url, env=env)
     text = run(db, "probe", "okta", env=env)
     as_json = run(db, "probe", "okta", "--json", env=env)
     assert text.returncode == 1 and "cc.token_rejected" in as_json.stdout, text.stdout
