@@ -6,6 +6,10 @@ Prints the figures and exits non-zero when a target is missed:
 * the probe code's own CPU time stays under 5 ms per probe run (each run is a discovery
   document, a JWKS fetch and every check on both).
 
+It also prints, per probe, the network time as measured on the wire (``network_ms``) apart
+from vendortui's own share (``overhead_ms``: parsing, checks, and in a sweep waiting for the
+event loop), and the worst deadline overrun of the probes' own accounting (``late_ms``).
+
 The servers run in a child process, so this process's CPU time is the probe code's alone
 (engine, Authlib/joserfc, httpx and asyncio: everything a probe costs us). Each response is
 delayed by ``--latency-ms`` (default 50 ms, a typical round trip to a SaaS identity provider):
@@ -22,6 +26,7 @@ import argparse
 import asyncio
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,6 +140,14 @@ def _measure(label: str, specs: list[ProbeSpec], runner) -> tuple[float, float]:
     print(
         f"{label:<11} wall {wall:6.2f} s   cpu/probe {user_ms + sys_ms:5.2f} ms "
         f"(user {user_ms:4.2f} + system {sys_ms:4.2f})"
+    )
+    network = statistics.median(r.network_ms for r in reports)
+    overhead = statistics.median(r.overhead_ms for r in reports)
+    late = max(r.late_ms for r in reports)
+    print(
+        f"{'':<11} per probe (median): network {network:6.1f} ms, vendortui {overhead:5.1f} ms, "
+        f"duration {statistics.median(r.duration_ms for r in reports):6.1f} ms; "
+        f"latest deadline overrun {late:.1f} ms"
     )
     return wall, user_ms + sys_ms
 

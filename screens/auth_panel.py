@@ -86,7 +86,10 @@ def _result_text(status: Any) -> Text:
         line.append("never run", style="dim")
     else:
         line.append(latest.outcome.upper(), style=OUTCOME_STYLE.get(latest.outcome, ""))
-        line.append(f"  {age(latest.started_at)}, {latest.duration_ms} ms")
+        line.append(
+            f"  {age(latest.started_at)}, {status.network_ms:.0f} ms network "
+            f"({latest.duration_ms} ms in all)"
+        )
     if status.creeping:
         line.append("  latency creeping up", style="yellow")
     if not config.enabled:

@@ -71,7 +71,7 @@ class ProbeSweepScreen(ModalScreen[int]):
                     OUTCOME_STYLE.get(report.outcome.value, ""),
                 ),
                 strip_control(f"{names.get(config.vendor_id, '?')} / {config.name}"),
-                f"  {report.duration_ms} ms",
+                f"  {report.network_ms:.0f} ms network, {report.overhead_ms} ms vendortui",
             )
             call(self._progress, done, line)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from vendortui.app.probes.findings import Recorder
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.oidc import discover, endpoint_ok, record_http_error
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
@@ -12,6 +13,7 @@ from vendortui.app.probes.tokens import (
     check_access_token,
     check_token_response,
     choose_auth_method,
+    refusal,
 )
 
 
@@ -52,7 +54,7 @@ async def probe_client_credentials(
     except TokenEndpointError as exc:
         rec.error(
             "cc.token_rejected",
-            f"the token endpoint refused: {exc.error} {exc.description[:200]}".rstrip(),
+            f"the token endpoint refused: {refusal(exc, rec)}",
             "invalid_client means a wrong or expired secret; check the vendor console.",
         )
         return
@@ -62,5 +64,13 @@ async def probe_client_credentials(
     access_token = check_token_response(token, rec, "cc")
     if access_token is None:
         return
-    check_access_token(access_token, discovery, spec, expected, rec, "cc")
+    await off_loop(
+        rec,
+        spec.timeout_s,
+        "the access token",
+        lambda child, _stop: check_access_token(
+            access_token, discovery, spec, expected, child, "cc"
+        ),
+        inline=is_small(len(access_token), len(list(discovery.keys or []))),
+    )
     await call_api(client, spec, access_token, rec)

@@ -14,6 +14,7 @@ Everything else is judged by severity: any error is a failure of the vendor's SS
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from vendortui.app.probes.redaction import Redactor, quoted
+from vendortui.app.probes.timing import Timing
 from vendortui.models.enums import ProbeOutcome
 
 
@@ -32,6 +35,9 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+_SEVERITY_RANK = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+WAIT_STEP = "user"
+"""The step that waits for a person (interactive probes): wall time, not network."""
 UNREACHABLE_PREFIX = "net."
 PROBE_PREFIX = "probe."
 
@@ -87,10 +93,32 @@ class ProbeReport:
     latencies_ms: dict[str, float]
     duration_ms: int
     started_at: datetime
+    network_ms: float = 0.0
+    late_ms: float = 0.0
+
+    @property
+    def overhead_ms(self) -> int:
+        """vendortui's own share of ``duration_ms``: neither on the wire nor waiting for a person.
+
+        Parsing, checks, key import and, in a sweep, waiting for the event loop.
+        """
+        waiting = self.latencies_ms.get(WAIT_STEP, 0.0)
+        return max(0, round(self.duration_ms - self.network_ms - waiting))
 
     def findings_json(self) -> list[dict[str, str]]:
         """``ProbeResult.findings`` as a JSON-ready list."""
         return [f.to_dict() for f in self.findings]
+
+
+MAX_PER_CHECK = 5
+"""Findings kept per check id; the rest are counted in one closing finding (a JWKS of 10,000
+bad keys must not store and sync 10,000 lines to the whole team)."""
+
+
+def listing(items: list[str], limit: int = MAX_PER_CHECK) -> str:
+    """``a, b, c`` with at most ``limit`` items named and the rest counted."""
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
 
 
 @dataclass(slots=True)
@@ -99,14 +127,27 @@ class Recorder:
 
     Every message goes through ``redact`` so that a secret echoed back by a hostile server (or
     sitting in an exception's text) never reaches a finding; hints are our own fixed text.
+    Server text quoted in a message goes through ``quote`` (redacted, cut, visibly escaped).
+    At most ``MAX_PER_CHECK`` findings are kept per check id; the rest are counted.
     """
 
     redact_values: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     latencies_ms: dict[str, float] = field(default_factory=dict)
+    timing: Timing = field(default_factory=Timing)
+    _redactor: Redactor = field(init=False)
+    _counts: Counter[str] = field(init=False, default_factory=Counter)
+    _dropped: dict[str, Severity] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._redactor = Redactor(self.redact_values)
 
     def add(self, check_id: str, severity: Severity, message: str, hint: str = "") -> None:
         """Record one finding; the message (which may quote a server) is redacted."""
+        if self._counts[check_id] >= MAX_PER_CHECK:
+            self._drop(check_id, severity, 1)
+            return
+        self._counts[check_id] += 1
         self.findings.append(Finding(check_id, severity, self.redact(message), hint))
 
     def error(self, check_id: str, message: str, hint: str = "") -> None:
@@ -123,22 +164,49 @@ class Recorder:
 
     def protect(self, *values: str) -> None:
         """Add values (tokens, codes) that must never appear in a finding."""
-        self.redact_values.extend(v for v in values if v)
+        fresh = [v for v in values if v]
+        self.redact_values.extend(fresh)
+        self._redactor.add(*fresh)
 
     def redact(self, text: str) -> str:
-        """Replace every secret value (and its encodings) with ``***``."""
-        for value in self.redact_values:
-            text = text.replace(value, "***")
-        return text
+        """Mask every protected value, whole or in fragments (see ``redaction``)."""
+        return self._redactor.redact(text)
+
+    def quote(self, value: object, limit: int = 80) -> str:
+        """Server-supplied text for a message: redacted, then cut, then visibly escaped."""
+        return quoted(value, limit, self._redactor)
+
+    def child(self) -> Recorder:
+        """A recorder for work done in another thread, merged back with ``merge``."""
+        return Recorder(redact_values=list(self.redact_values))
+
+    def merge(self, other: Recorder) -> None:
+        """Take over what a ``child`` recorded."""
+        for finding in other.findings:
+            self.add(finding.check_id, finding.severity, finding.message, finding.hint)
+        for check_id, severity in other._dropped.items():
+            self._drop(check_id, severity, other._counts[check_id] - MAX_PER_CHECK)
+
+    def _drop(self, check_id: str, severity: Severity, count: int) -> None:
+        """Count findings past the cap; the closing finding carries the worst severity."""
+        self._counts[check_id] += count
+        worst = self._dropped.get(check_id, Severity.INFO)
+        self._dropped[check_id] = min(worst, severity, key=_SEVERITY_RANK.index)
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Time a step; repeated steps (polls, redirects) add up."""
-        start = time.perf_counter()
+        """Time a network step as the wire time of its requests; repeated steps add up.
+
+        The ``WAIT_STEP`` (a person signing in) is timed on the wall clock instead.
+        """
+        start, wire = time.perf_counter(), self.timing.network_ms
         try:
             yield
         finally:
-            elapsed = (time.perf_counter() - start) * 1000
+            if name == WAIT_STEP:
+                elapsed = (time.perf_counter() - start) * 1000
+            else:
+                elapsed = self.timing.network_ms - wire
             self.latencies_ms[name] = round(self.latencies_ms.get(name, 0.0) + elapsed, 2)
 
     def has_errors(self) -> bool:
@@ -146,12 +214,23 @@ class Recorder:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
     def report(self, started_at: datetime, started: float) -> ProbeReport:
-        """Freeze into a ``ProbeReport``."""
-        findings = tuple(self.findings)
+        """Freeze into a ``ProbeReport``, with one closing finding per capped check."""
+        extra = [
+            Finding(
+                check_id,
+                severity,
+                f"... and {self._counts[check_id] - MAX_PER_CHECK} more finding(s) of this check",
+                "Only the first few of each check are kept.",
+            )
+            for check_id, severity in self._dropped.items()
+        ]
+        findings = (*self.findings, *extra)
         return ProbeReport(
             outcome=outcome_for(findings),
             findings=findings,
             latencies_ms=dict(self.latencies_ms),
             duration_ms=round((time.perf_counter() - started) * 1000),
             started_at=started_at,
+            network_ms=round(self.timing.network_ms, 2),
+            late_ms=self.timing.late_ms,
         )

@@ -9,7 +9,10 @@ Rules enforced here, whatever the probe code above does:
 * verified TLS from the system trust store (plus an optional per-probe CA file);
 * only https, except plain http to a loopback address when ``allow_insecure_loopback`` is set
   (tests): nothing at all, and so no credential, is ever sent over plain http to a real host;
-* at most ``MAX_REDIRECTS`` same-origin redirects, never to plain http or another host.
+* at most ``MAX_REDIRECTS`` same-origin redirects, never to plain http or another host;
+* JSON bodies are parsed off the event loop and refused past ``jsondoc.MAX_DEPTH`` levels;
+* a server that took the request and then stalled is ``http.stalled`` (its fault), distinct
+  from ``net.timeout`` (we never got through to it: unreachable).
 
 Failures surface as ``ProbeHttpError`` carrying a check id: ``net.*`` means we could not reach
 the server (unreachable, not the vendor's fault), anything else is something the server did.
@@ -20,11 +23,10 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
-import json
 import socket
 import ssl
 import zlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -33,7 +35,10 @@ from urllib.parse import urlsplit
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
+from vendortui.app.probes import jsondoc
 from vendortui.app.probes.findings import Severity
+from vendortui.app.probes.redaction import quoted
+from vendortui.app.probes.timing import Timing
 
 MAX_REDIRECTS = 3
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -58,10 +63,15 @@ class ProbeHttpError(Exception):
 
 
 class TokenEndpointError(Exception):
-    """The token (or device) endpoint answered with an OAuth error object."""
+    """The token (or device) endpoint answered with an OAuth error object.
 
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(error)
+    Both members are the server's, of any JSON type: findings show them with ``Recorder.quote``
+    (redacted before they are cut, visibly escaped). ``error`` is compared as-is, so a
+    non-string never matches a known code.
+    """
+
+    def __init__(self, error: object, description: object) -> None:
+        super().__init__("token endpoint error")
         self.error = error
         self.description = description
 
@@ -155,9 +165,14 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
     decoded (``Content-Encoding`` removed), so httpx never inflates anything itself.
     """
 
-    def __init__(self, max_bytes: int, allow_insecure_loopback: bool, ca_file: str) -> None:
+    def __init__(
+        self, max_bytes: int, allow_insecure_loopback: bool, ca_file: str, timing: Timing
+    ) -> None:
         self.max_bytes = max_bytes
         self.allow_insecure_loopback = allow_insecure_loopback
+        self.timing = timing
+        self.bytes_read = 0
+        self.connected = False
         self._inner = httpx2.AsyncHTTPTransport(
             verify=ssl_context(ca_file), limits=httpx2.Limits(max_connections=4), retries=0
         )
@@ -171,6 +186,26 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
                 "Use the https URL; vendortui never talks plain http to a real host.",
             )
         request.headers["Accept-Encoding"] = ACCEPT_ENCODING
+        self.connected = False
+        request.extensions["trace"] = self._trace
+        with self.timing.wire():
+            response, body = await self._exchange(request)
+        await check_json_body(bytes(body))
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=bytes(body),
+            extensions=response.extensions,
+        )
+
+    async def _trace(self, event: str, _info: dict[str, Any]) -> None:
+        """httpcore's trace hook: once the request is sent, the server has been reached."""
+        if event.endswith("send_request_headers.complete"):
+            self.connected = True
+
+    async def _exchange(self, request: httpx2.Request) -> tuple[httpx2.Response, bytearray]:
+        """Send, then read the body under the cap; counts the raw bytes read off the wire."""
         response = await self._inner.handle_async_request(request)
         try:
             declared = response.headers.get("content-length", "")
@@ -181,16 +216,11 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
             )
             body = bytearray()
             async for chunk in response.stream:  # type: ignore[union-attr]
+                self.bytes_read += len(chunk)
                 body += decoder.feed(chunk)
         finally:
             await response.aclose()
-        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
-        return httpx2.Response(
-            response.status_code,
-            headers=headers,
-            content=bytes(body),
-            extensions=response.extensions,
-        )
+        return response, body
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -208,12 +238,26 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def classify(
-    exc: TimeoutError | httpx2.TransportError | ProbeHttpError, url: str, timeout_s: float
+    exc: TimeoutError | httpx2.TransportError | ProbeHttpError,
+    url: str,
+    timeout_s: float,
+    connected: bool = False,
 ) -> ProbeHttpError:
-    """Turn a transport exception into a finding-ready error, separating unreachable from bad."""
+    """Turn a transport exception into a finding-ready error, separating unreachable from bad.
+
+    ``connected`` says the request reached the server: a timeout after that is the server
+    stalling (a failure of the vendor), not a network we could not get through.
+    """
     if isinstance(exc, ProbeHttpError):
         return exc
     host = httpx2.URL(url).host
+    if connected and isinstance(exc, TimeoutError | httpx2.ReadTimeout):
+        return ProbeHttpError(
+            "http.stalled",
+            f"{host} took the request but gave no complete answer within {timeout_s:g} s",
+            "The connection works: the vendor's server hangs or drips its answer; check their "
+            "status page.",
+        )
     if isinstance(exc, TimeoutError | httpx2.TimeoutException):
         return ProbeHttpError(
             "net.timeout",
@@ -290,15 +334,49 @@ def status_error(response: httpx2.Response, what: str) -> ProbeHttpError:
         )
     return ProbeHttpError(
         "http.status",
-        f"{what}: unexpected HTTP {status} from {response.url}",
+        f"{what}: unexpected HTTP {status} from {quoted(str(response.url), 160)}",
         "Check the URL in the probe configuration.",
     )
+
+
+OFF_LOOP_BYTES = 64 << 10
+"""Bodies from this size are parsed in a thread: below it a parse takes microseconds, less
+than the thread hop, and cannot hold the event loop up."""
+
+
+async def parse_off_loop(size: int, parse: Callable[..., T], *args: Any) -> T:
+    """``parse(*args)`` in a thread when the body is big enough to matter, else right here."""
+    if size < OFF_LOOP_BYTES:
+        return parse(*args)
+    return await asyncio.to_thread(parse, *args)
+
+
+def _too_deep(what: str) -> ProbeHttpError:
+    return ProbeHttpError(
+        "http.json_too_deep",
+        f"{what}: the JSON nests deeper than {jsondoc.MAX_DEPTH} levels",
+        "No real metadata or token nests like this: a broken or hostile server.",
+    )
+
+
+async def check_json_body(body: bytes) -> None:
+    """Refuse a too-deep JSON body before anything (Authlib included) parses it; off the loop."""
+    if not jsondoc.looks_like_json(body):
+        return
+    try:
+        await parse_off_loop(len(body), jsondoc.loads, body)
+    except jsondoc.JsonTooDeep:
+        raise _too_deep("the answer") from None
+    except ValueError:
+        return  # not JSON after all: the caller says what came back instead
 
 
 def parse_json_object(response: httpx2.Response, what: str) -> dict[str, Any]:
     """The body as a JSON object, or a finding saying what came back instead."""
     try:
-        value = json.loads(response.content)
+        value = jsondoc.loads(response.content)
+    except jsondoc.JsonTooDeep:
+        raise _too_deep(what) from None
     except ValueError:
         value = None
     if isinstance(value, dict):
@@ -328,14 +406,17 @@ class ProbeClient:
         ca_file: str = "",
         client_id: str = "",
         client_secret: str | None = None,
+        timing: Timing | None = None,
     ) -> None:
         self.timeout_s = timeout_s
+        self.timing = timing or Timing()
+        self.transport = GuardedTransport(max_bytes, allow_insecure_loopback, ca_file, self.timing)
         # Probes switch to client_secret_post after discovery when that is all a provider takes.
         self.oauth = AsyncOAuth2Client(
             client_id=client_id or None,
             client_secret=client_secret,
             token_endpoint_auth_method="client_secret_basic" if client_secret else "none",
-            transport=GuardedTransport(max_bytes, allow_insecure_loopback, ca_file),
+            transport=self.transport,
             timeout=httpx2.Timeout(timeout_s),
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
@@ -349,10 +430,10 @@ class ProbeClient:
     async def bounded(self, url: str, awaitable: Awaitable[T]) -> T:
         """Run one logical request under the total deadline, mapping transport failures."""
         try:
-            async with asyncio.timeout(self.timeout_s):
+            async with self.timing.deadline(self.timeout_s):
                 return await awaitable
         except (TimeoutError, httpx2.TransportError, ProbeHttpError) as exc:
-            raise classify(exc, url, self.timeout_s) from None
+            raise classify(exc, url, self.timeout_s, self.transport.connected) from None
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> httpx2.Response:
         """GET with the redirect policy; the whole chain shares one deadline."""
@@ -367,17 +448,26 @@ class ProbeClient:
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:
                 return response
-            target = current.join(location)
+            try:
+                target = current.join(location)
+            except (httpx2.InvalidURL, ValueError):
+                raise ProbeHttpError(
+                    "http.bad_redirect",
+                    f"{quoted(str(current), 160)} redirects to an invalid URL "
+                    f"{quoted(location, 120)}",
+                ) from None
             if current.scheme == "https" and target.scheme != "https":
                 raise ProbeHttpError(
                     "http.redirect_insecure",
-                    f"{current} redirects to plain http ({target})",
+                    f"{quoted(str(current), 160)} redirects to plain http "
+                    f"({quoted(location, 120)})",
                     "The vendor must serve this over https end to end.",
                 )
             if not _same_origin(current, target):
                 raise ProbeHttpError(
                     "http.redirect_cross_origin",
-                    f"{current} redirects to another origin ({target.scheme}://{target.host})",
+                    f"{quoted(str(current), 160)} redirects to another origin "
+                    f"({quoted(location, 120)})",
                     "Configure the final URL directly if the move is legitimate.",
                 )
             current = target
@@ -388,11 +478,14 @@ class ProbeClient:
         )
 
     async def get_json(self, url: str, what: str) -> dict[str, Any]:
-        """GET a JSON object (discovery document, JWKS)."""
-        response = await self.get(url, headers={"Accept": "application/json"})
+        """GET a JSON object (discovery document, JWKS), parsed off the event loop."""
+        return await self.bounded(url, self._get_json(url, what))
+
+    async def _get_json(self, url: str, what: str) -> dict[str, Any]:
+        response = await self._get_following(url, {"Accept": "application/json"})
         if not response.is_success:
             raise status_error(response, what)
-        return parse_json_object(response, what)
+        return await parse_off_loop(len(response.content), parse_json_object, response, what)
 
     async def fetch_token(self, url: str, **params: Any) -> dict[str, Any]:
         """A token request through Authlib; an OAuth error object becomes ``TokenEndpointError``."""
@@ -402,7 +495,7 @@ class ProbeClient:
             raise TokenEndpointError(exc.error or "error", exc.description or "") from None
         except httpx2.HTTPStatusError as exc:
             raise status_error(exc.response, "token endpoint") from None
-        except ValueError:
+        except (ValueError, TypeError, AttributeError):  # Authlib met a non-object answer
             raise ProbeHttpError(
                 "http.invalid_json", "token endpoint: the answer is not a JSON object"
             ) from None
@@ -417,9 +510,13 @@ class ProbeClient:
         response = await self.bounded(
             url, self.oauth.request("POST", url, data=data, auth=auth, withhold_token=True)
         )
-        body = parse_json_object(response, what) if response.content else {}
+        body = (
+            await parse_off_loop(len(response.content), parse_json_object, response, what)
+            if response.content
+            else {}
+        )
         if "error" in body:
-            raise TokenEndpointError(str(body["error"]), str(body.get("error_description", "")))
+            raise TokenEndpointError(body["error"], body.get("error_description", ""))
         if not response.is_success:
             raise status_error(response, what)
         return body

@@ -16,12 +16,13 @@ from authlib.oidc.core import CodeIDToken
 from joserfc.errors import ClaimError, ExpiredTokenError
 from joserfc.jwk import KeySet
 
-from vendortui.app.probes.findings import Recorder
-from vendortui.app.probes.keys import verify_jwt
+from vendortui.app.probes.findings import Recorder, listing
+from vendortui.app.probes.keys import numeric_dates_ok, verify_jwt
 from vendortui.app.probes.oidc import token_issuer
 
 LEEWAY_S = 120
 PHISHING_RESISTANT = frozenset({"hwk", "swk"})
+MAX_AMR = 20
 KNOWN_CLAIMS = frozenset({"iss", "aud", "exp", "iat", "nbf", "nonce", "at_hash", "azp", "sub"})
 
 
@@ -42,6 +43,8 @@ def check_id_token(
     if verified is None:
         return None
     claims = verified.claims
+    if not numeric_dates_ok(claims, rec, "idtoken", "ID token"):
+        return None
     issuer = token_issuer(issuer, claims)
     token = CodeIDToken(
         claims,
@@ -61,7 +64,7 @@ def check_id_token(
         claim = exc.claim if exc.claim in KNOWN_CLAIMS else "claims"
         rec.error(
             f"idtoken.{claim}",
-            f"the ID token is not valid: {exc.description} ({_shown(claims, exc.claim)})",
+            f"the ID token is not valid: {exc.description} ({_shown(claims, exc.claim, rec)})",
             _HINTS.get(claim, ""),
         )
         return None
@@ -79,11 +82,11 @@ _HINTS = {
 }
 
 
-def _shown(claims: dict[str, Any], name: str) -> str:
+def _shown(claims: dict[str, Any], name: str, rec: Recorder) -> str:
     """The offending value, shortened: enough to debug, never a whole token."""
     if name not in claims:
         return f"{name} missing"
-    return f"{name}={str(claims[name])[:80]!r}"
+    return f"{name}={rec.quote(claims[name])}"
 
 
 def report_amr(claims: dict[str, Any], rec: Recorder) -> None:
@@ -96,7 +99,7 @@ def report_amr(claims: dict[str, Any], rec: Recorder) -> None:
             "Many providers only send amr when asked; check the sign-in policy in their console.",
         )
         return
-    methods = sorted({str(m) for m in amr})
+    methods = sorted({m for m in amr[:MAX_AMR] if isinstance(m, str)})
     strong = sorted(PHISHING_RESISTANT.intersection(methods))
     if strong:
         rec.info(
@@ -112,7 +115,8 @@ def report_amr(claims: dict[str, Any], rec: Recorder) -> None:
     else:
         rec.info(
             "idtoken.amr_not_phishing_resistant",
-            f"signed in with {', '.join(methods)}: not phishing-resistant",
+            f"signed in with {listing([rec.quote(m, 20) for m in methods])}: "
+            "not phishing-resistant",
             "Prefer a security key or passkey (amr hwk/swk).",
         )
 
@@ -132,5 +136,5 @@ def check_expected_claims(
             continue
         rec.error(
             "claims.mismatch",
-            f"the {what}'s {name!r} is {str(have)[:80]!r}, expected {str(want)[:80]!r}",
+            f"the {what}'s {name!r} is {rec.quote(have)}, expected {str(want)[:80]!r}",
         )

@@ -10,6 +10,7 @@ import asyncio
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import inf
 from typing import Any
 
 from authlib.common.security import generate_token
@@ -18,6 +19,7 @@ from vendortui.app.probes.findings import Recorder
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, TokenEndpointError, is_secure_url
 from vendortui.app.probes.idtoken import check_id_token
 from vendortui.app.probes.loopback import LoopbackRedirect
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.oidc import Discovery, discover, endpoint_ok, record_http_error
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.app.probes.tokens import (
@@ -25,6 +27,7 @@ from vendortui.app.probes.tokens import (
     call_api,
     check_token_response,
     choose_auth_method,
+    refusal,
 )
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -132,7 +135,7 @@ async def probe_auth_code(
         try:
             with rec.step("user"):
                 await _call(open_browser, url)
-                async with asyncio.timeout(spec.interactive_timeout_s):
+                async with rec.timing.deadline(spec.interactive_timeout_s):
                     answer = await listener.wait()
         except TimeoutError:
             _user_timeout(rec, spec)
@@ -152,7 +155,7 @@ async def probe_auth_code(
     except TokenEndpointError as exc:
         rec.error(
             "authcode.token_rejected",
-            f"the code exchange was refused: {exc.error} {exc.description[:200]}".rstrip(),
+            f"the code exchange was refused: {refusal(exc, rec)}",
             "invalid_grant here often means PKCE or redirect_uri handling is broken.",
         )
         return
@@ -169,8 +172,12 @@ def _check_authorization_response(
     if "error" in answer:
         rec.error(
             "authcode.error",
-            f"the provider returned {answer['error'][:60]!r}: "
-            f"{answer.get('error_description', '')[:200]}".rstrip(": "),
+            f"the provider returned {rec.quote(answer['error'], 60)}"
+            + (
+                f": {rec.quote(answer['error_description'], 200)}"
+                if answer.get("error_description")
+                else ""
+            ),
             "access_denied can also mean the sign-in was cancelled.",
         )
         return None
@@ -181,7 +188,7 @@ def _check_authorization_response(
     if ("iss" in answer or advertised) and answer.get("iss") != discovery.issuer:
         rec.error(
             "authcode.iss",
-            f"the redirect's iss {answer.get('iss', '(missing)')[:80]!r} is not the issuer",
+            f"the redirect's iss {rec.quote(answer.get('iss', '(missing)'))} is not the issuer",
             "RFC 9207 mix-up protection: the response may come from another provider.",
         )
         return None
@@ -223,7 +230,7 @@ async def probe_device_code(
     except TokenEndpointError as exc:
         rec.error(
             "device.rejected",
-            f"device authorization was refused: {exc.error} {exc.description[:200]}".rstrip(),
+            f"device authorization was refused: {refusal(exc, rec)}",
         )
         return
     except ProbeHttpError as exc:
@@ -244,7 +251,7 @@ async def probe_device_code(
     if not is_secure_url(verification_uri, spec.allow_insecure_loopback):
         rec.error(
             "device.verification_uri_not_https",
-            f"the verification URI is not https: {verification_uri}",
+            f"the verification URI is not https: {rec.quote(verification_uri, 120)}",
             "People would type their password into a page that can be tampered with.",
         )
         return
@@ -253,7 +260,7 @@ async def probe_device_code(
     try:
         with rec.step("user"):
             await _call(on_user_code, user_code, verification_uri)
-            async with asyncio.timeout(min(expires_in, spec.interactive_timeout_s)):
+            async with rec.timing.deadline(min(expires_in, spec.interactive_timeout_s)):
                 token = await _poll(client, discovery, device_code, interval, rec)
     except TimeoutError:
         _user_timeout(rec, spec)
@@ -266,7 +273,7 @@ async def probe_device_code(
 
 
 def _number(value: object, default: float) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < inf:
         return float(value)
     return float(default)
 
@@ -292,7 +299,7 @@ async def _poll(
             elif exc.error != "authorization_pending":
                 rec.error(
                     "device.token_rejected",
-                    f"polling was refused: {exc.error} {exc.description[:200]}".rstrip(),
+                    f"polling was refused: {refusal(exc, rec)}",
                 )
                 return None
         await asyncio.sleep(interval)
@@ -323,15 +330,22 @@ async def _finish(
     if not isinstance(id_token, str):
         rec.error("idtoken.missing", "no ID token came back although openid was requested")
     elif discovery.keys is not None:
-        check_id_token(
-            id_token,
-            keys=discovery.keys,
-            issuer=discovery.issuer,
-            client_id=spec.client_id,
-            nonce=nonce,
-            access_token=access_token,
-            rec=rec,
-            expected_claims=parse_expected_claims(spec.expected_claims),
+        keys = discovery.keys
+        await off_loop(
+            rec,
+            spec.timeout_s,
+            "the ID token",
+            lambda child, _stop: check_id_token(
+                id_token,
+                keys=keys,
+                issuer=discovery.issuer,
+                client_id=spec.client_id,
+                nonce=nonce,
+                access_token=access_token,
+                rec=child,
+                expected_claims=parse_expected_claims(spec.expected_claims),
+            ),
+            inline=is_small(len(id_token), len(list(keys))),
         )
     if isinstance(refresh_token, str):
         await _refresh(client, discovery, refresh_token, rec)
@@ -352,7 +366,7 @@ async def _refresh(
     except TokenEndpointError as exc:
         rec.error(
             "refresh.rejected",
-            f"the refresh token was refused: {exc.error} {exc.description[:200]}".rstrip(),
+            f"the refresh token was refused: {refusal(exc, rec)}",
         )
         return
     except ProbeHttpError as exc:

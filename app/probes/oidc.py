@@ -12,13 +12,15 @@ PKCE works, so those are warnings; Microsoft Entra's multi-tenant issuer templat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from joserfc.jwk import KeySet
 
-from vendortui.app.probes.findings import Recorder
+from vendortui.app.probes.findings import Recorder, listing
 from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url
 from vendortui.app.probes.keys import ALLOWED_ALGS, validate_jwks
+from vendortui.app.probes.offload import is_small, off_loop
 from vendortui.app.probes.spec import ProbeSpec
 
 ENDPOINTS = (
@@ -43,6 +45,31 @@ OIDC_REQUIRED = (
     "id_token_signing_alg_values_supported",
 )
 OAUTH_REQUIRED = ("issuer", "token_endpoint")
+BOOLEAN_MEMBERS = (
+    "claims_parameter_supported",
+    "request_parameter_supported",
+    "request_uri_parameter_supported",
+    "require_request_uri_registration",
+    "frontchannel_logout_supported",
+    "frontchannel_logout_session_supported",
+    "backchannel_logout_supported",
+    "backchannel_logout_session_supported",
+    "authorization_response_iss_parameter_supported",
+    "tls_client_certificate_bound_access_tokens",
+    "require_pushed_authorization_requests",
+    "require_signed_request_object",
+)
+STRING_LIST_MEMBERS = (
+    "scopes_supported",
+    "response_types_supported",
+    "response_modes_supported",
+    "grant_types_supported",
+    "subject_types_supported",
+    "id_token_signing_alg_values_supported",
+    "token_endpoint_auth_methods_supported",
+    "claims_supported",
+    "code_challenge_methods_supported",
+)
 TENANT_PLACEHOLDER = "{tenantid}"
 
 
@@ -112,6 +139,8 @@ async def discover(
     except ProbeHttpError as exc:
         record_http_error(rec, exc)
         return None
+    if not issuer_usable(metadata, spec, rec):
+        return None  # RFC 8414 3.3 / OIDC Discovery 4.3: such a document is not used at all
     validate_metadata(metadata, spec, rec, openid=openid)
     keys = None
     jwks_uri = metadata.get("jwks_uri")
@@ -122,14 +151,26 @@ async def discover(
         except ProbeHttpError as exc:
             record_http_error(rec, exc)
         else:
-            keys = validate_jwks(jwks, rec)
+            listed = jwks.get("keys")
+            keys = await off_loop(
+                rec,
+                spec.timeout_s,
+                "the JWKS",
+                partial(validate_jwks, jwks),
+                inline=is_small(0, len(listed) if isinstance(listed, list) else 0),
+            )
             if keys is not None:
-                algs = sorted({str(k.alg) for k in keys if k.alg})
+                algs = sorted({_alg_name(str(k.alg), rec) for k in keys if k.alg})
                 rec.info(
                     "jwks.summary",
                     f"{len(list(keys))} signing key(s)" + (f" ({', '.join(algs)})" if algs else ""),
                 )
     return Discovery(metadata, keys)
+
+
+def _alg_name(alg: str, rec: Recorder) -> str:
+    """An algorithm as shown: a known name plain, anything else quoted (it is server text)."""
+    return alg if alg in ALLOWED_ALGS else rec.quote(alg, 20)
 
 
 def endpoint_ok(url: str, metadata: dict[str, Any], spec: ProbeSpec) -> bool:
@@ -144,7 +185,7 @@ def validate_metadata(
     metadata: dict[str, Any], spec: ProbeSpec, rec: Recorder, *, openid: bool = True
 ) -> None:
     """Every check on the discovery document, each with its own id and severity."""
-    _check_issuer(metadata, spec, rec)
+    _check_types(metadata, rec)
     required = OIDC_REQUIRED if openid else OAUTH_REQUIRED
     missing = [m for m in required if m not in metadata]
     if missing:
@@ -172,23 +213,71 @@ def validate_metadata(
     _check_grants(metadata, rec)
 
 
-def _check_issuer(metadata: dict[str, Any], spec: ProbeSpec, rec: Recorder) -> None:
+def issuer_usable(metadata: dict[str, Any], spec: ProbeSpec, rec: Recorder) -> bool:
+    """Whether the document's issuer is the configured one (or Entra's tenant template).
+
+    A document whose issuer differs must not be used for anything (RFC 8414 section 3.3,
+    OpenID Connect Discovery section 4.3): no key fetched, no secret sent to its endpoints.
+    """
     published = metadata.get("issuer")
-    if not isinstance(published, str) or published == spec.issuer:
-        return
+    if published == spec.issuer:
+        return True
+    if published is None:
+        rec.error(
+            "oidc.missing_member",
+            "the discovery document lacks issuer",
+            "Without its issuer the document cannot be trusted; nothing in it was used.",
+        )
+        return False
+    if not isinstance(published, str):
+        rec.error(
+            "oidc.issuer_mismatch",
+            f"the document's issuer is {rec.quote(published, 120)}, not the configured "
+            f"{spec.issuer!r}",
+            "The document cannot be trusted without its issuer; nothing in it was used.",
+        )
+        return False
     if TENANT_PLACEHOLDER in published:
         rec.warning(
             "oidc.issuer_template",
-            f"multi-tenant issuer template {published!r}",
+            f"multi-tenant issuer template {rec.quote(published, 120)}",
             "Microsoft Entra style: tokens carry each tenant's own issuer; configure the "
             "tenant-specific issuer to have it checked exactly.",
         )
-        return
+        return True
     rec.error(
         "oidc.issuer_mismatch",
-        f"the document's issuer {published!r} differs from the configured {spec.issuer!r}",
-        "Issuers must match byte for byte (mind trailing slashes); tokens will be rejected.",
+        f"the document's issuer {rec.quote(published, 120)} differs from the configured "
+        f"{spec.issuer!r}",
+        "Issuers must match byte for byte (mind trailing slashes); nothing in the document was "
+        "used, and no secret was sent to its endpoints.",
     )
+    return False
+
+
+def _check_types(metadata: dict[str, Any], rec: Recorder) -> None:
+    """Members of the wrong JSON type: ``"true"`` for a boolean (Keycloak), a string for a list.
+
+    A client library reading ``"false"`` as truthy, or a bare string as a list of letters,
+    misbehaves quietly; the vendor should publish the types the specifications define.
+    """
+    for name in BOOLEAN_MEMBERS:
+        if name in metadata and not isinstance(metadata[name], bool):
+            rec.warning(
+                "oidc.not_boolean",
+                f"{name} is {rec.quote(metadata[name], 20)}, not a JSON boolean",
+                "Publish true or false without quotes; clients may read the string as true.",
+            )
+    for name in STRING_LIST_MEMBERS:
+        value = metadata.get(name)
+        if name in metadata and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            rec.warning(
+                "oidc.wrong_type",
+                f"{name} is {rec.quote(value, 60)}, not a JSON array of strings",
+                "Clients ignore or misread members of the wrong type.",
+            )
 
 
 def _string_list(metadata: dict[str, Any], name: str) -> list[str] | None:
@@ -212,7 +301,8 @@ def _check_signing_algs(metadata: dict[str, Any], rec: Recorder) -> None:
     if symmetric:
         rec.warning(
             "oidc.alg_symmetric",
-            f"the provider advertises symmetric ID-token algorithms ({', '.join(symmetric)})",
+            "the provider advertises symmetric ID-token algorithms "
+            f"({listing([rec.quote(a, 20) for a in symmetric])})",
             "HMAC-signed ID tokens are keyed with the client secret; we only accept asymmetric.",
         )
     if not any(a in ALLOWED_ALGS for a in algs):
@@ -234,7 +324,8 @@ def _check_pkce(metadata: dict[str, Any], rec: Recorder) -> None:
     elif "S256" not in methods:
         rec.error(
             "oidc.pkce_s256_missing",
-            f"PKCE S256 is not supported (only {', '.join(methods) or 'nothing'})",
+            "PKCE S256 is not supported (only "
+            f"{listing([rec.quote(m, 60) for m in methods]) or 'nothing'})",
             "S256 is required by RFC 9700; 'plain' does not protect the code.",
         )
 

@@ -7,12 +7,10 @@ client authentication and to the recorder's redaction list, nowhere else.
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, quote_plus
 
 from vendortui.app.probes.client_credentials import probe_client_credentials
 from vendortui.app.probes.findings import ProbeReport, Recorder
@@ -20,23 +18,10 @@ from vendortui.app.probes.http import ProbeClient
 from vendortui.app.probes.inputs import placeholder_problem
 from vendortui.app.probes.interactive import ProbeHooks, probe_auth_code, probe_device_code
 from vendortui.app.probes.oidc import discover
+from vendortui.app.probes.redaction import secret_forms
 from vendortui.app.probes.saml import probe_saml
 from vendortui.app.probes.spec import ProbeSpec, parse_expected_claims
 from vendortui.models.enums import ProbeKind
-
-
-def secret_variants(client_id: str, secret: str | None) -> list[str]:
-    """The secret as it may appear on the wire or echoed back: raw, URL-encoded, in Basic auth."""
-    if not secret:
-        return []
-    basic = f"{client_id}:{secret}".encode()
-    return [
-        secret,
-        quote(secret, safe=""),
-        quote_plus(secret),
-        base64.b64encode(basic).decode(),
-        base64.b64encode(f"{quote(client_id)}:{quote(secret)}".encode()).decode(),
-    ]
 
 
 async def run_probe(
@@ -45,7 +30,7 @@ async def run_probe(
     """Run one probe and return its report; the outcome separates fail from unreachable."""
     started_at = datetime.now(UTC)
     started = time.perf_counter()
-    rec = Recorder(redact_values=secret_variants(spec.client_id, secret))
+    rec = Recorder(redact_values=secret_forms(spec.client_id, secret))
     try:
         await _dispatch(spec, secret, hooks, rec)
     except asyncio.CancelledError:
@@ -83,6 +68,7 @@ async def _dispatch(
             ca_file=spec.ca_file,
             client_id=spec.client_id,
             client_secret=secret,
+            timing=rec.timing,
         )
     except OSError as exc:  # includes ssl.SSLError from a bad CA file
         rec.error(

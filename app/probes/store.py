@@ -77,6 +77,16 @@ class ProbeStatus:
     durations_ms: list[int]
 
     @property
+    def network_ms(self) -> float:
+        """The latest run's time on the wire (its network steps as measured), 0 if never run."""
+        if self.latest is None:
+            return 0.0
+        from vendortui.app.probes.findings import WAIT_STEP
+
+        steps = json.loads(self.latest.latencies or "{}")
+        return sum(float(ms) for name, ms in steps.items() if name != WAIT_STEP)
+
+    @property
     def creeping(self) -> bool:
         """Whether latency is creeping up (see ``latency_creeps``)."""
         return latency_creeps(self.durations_ms)
@@ -169,6 +179,9 @@ class ProbeService:
         Blocking: call from a worker thread or a command. ``cancelled`` is polled; when it
         turns true the probes still running are cancelled and the ones done stay stored.
         Interactive kinds run one at a time with ``hooks`` (they need a person).
+        ``on_progress`` sees results as they complete; the returned list is in the order of
+        ``configs`` (``configs()`` gives vendor, then probe), so the same sweep always prints
+        the same way.
         """
         if self.db.readonly:
             raise ReadOnlyError(
@@ -228,7 +241,8 @@ class ProbeService:
             await asyncio.wait({task}, timeout=0.1)
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        return done
+        order = {id(config): index for index, config in enumerate(configs)}
+        return sorted(done, key=lambda pair: order[id(pair[0])])
 
     def record(self, config: ProbeConfig, report: ProbeReport) -> ProbeResult:
         """Store one run; a flip between healthy and failing adds an event to the vendor."""

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import time
+from math import isfinite
 from typing import Any
 
 import httpx2
 
 from vendortui.app.probes.findings import Recorder
-from vendortui.app.probes.http import ProbeClient, ProbeHttpError, is_secure_url, status_error
+from vendortui.app.probes.http import (
+    ProbeClient,
+    ProbeHttpError,
+    TokenEndpointError,
+    is_secure_url,
+    status_error,
+)
 from vendortui.app.probes.idtoken import LEEWAY_S, check_expected_claims
-from vendortui.app.probes.keys import is_jwt, verify_jwt
+from vendortui.app.probes.keys import is_jwt, numeric_dates_ok, verify_jwt
 from vendortui.app.probes.oidc import Discovery, record_http_error, token_issuer
 from vendortui.app.probes.spec import ProbeSpec
 
@@ -34,6 +41,12 @@ def audience_params(spec: ProbeSpec, token_endpoint: str) -> dict[str, str]:
     return params
 
 
+def refusal(exc: TokenEndpointError, rec: Recorder) -> str:
+    """An OAuth error object as shown in a finding: the code, then the description if any."""
+    text = rec.quote(exc.error, 60)
+    return f"{text}: {rec.quote(exc.description, 200)}" if exc.description else text
+
+
 def choose_auth_method(discovery: Discovery) -> str:
     """client_secret_basic unless the provider only lists client_secret_post (RFC 8414 default)."""
     methods = discovery.metadata.get("token_endpoint_auth_methods_supported")
@@ -53,18 +66,26 @@ def check_token_response(token: dict[str, Any], rec: Recorder, prefix: str) -> s
         rec.error(f"{prefix}.no_access_token", "the token response has no access_token")
         return None
     rec.protect(access_token)
-    token_type = str(token.get("token_type", ""))
-    if token_type.lower() != "bearer":
+    token_type = token.get("token_type", "")
+    if not isinstance(token_type, str) or token_type.lower() != "bearer":
         rec.error(
             f"{prefix}.token_type",
-            f"token_type is {token_type[:40]!r}, expected Bearer",
+            f"token_type is {rec.quote(token_type, 40)}, expected Bearer",
             "We did not ask for DPoP or MTLS-bound tokens.",
         )
     lifetime = token.get("expires_in")
     if lifetime is None:
         rec.warning(f"{prefix}.lifetime", "the token response has no expires_in")
-    elif not isinstance(lifetime, int | float) or isinstance(lifetime, bool) or lifetime <= 0:
-        rec.error(f"{prefix}.lifetime", f"expires_in is not a positive number ({lifetime!r})")
+    elif (
+        not isinstance(lifetime, int | float)
+        or isinstance(lifetime, bool)
+        or not isfinite(lifetime)
+        or lifetime <= 0
+    ):
+        rec.error(
+            f"{prefix}.lifetime",
+            f"expires_in is not a positive number ({rec.quote(lifetime, 40)})",
+        )
     elif lifetime > MAX_SENSIBLE_LIFETIME_S:
         rec.warning(
             f"{prefix}.lifetime",
@@ -84,7 +105,8 @@ def check_access_token(
 ) -> None:
     """A JWT access token: signature, issuer, expiry, audience, expected claims.
 
-    An opaque token cannot be checked locally; that is said, not judged.
+    An opaque token cannot be checked locally; that is said, not judged. Signature checks are
+    CPU work: callers run this through ``offload.off_loop``.
     """
     if not is_jwt(access_token):
         if spec.audience or expected:
@@ -103,18 +125,21 @@ def check_access_token(
     if "iss" in claims and claims["iss"] != token_issuer(discovery.issuer, claims):
         rec.error(
             f"{prefix}.issuer",
-            f"the access token's iss {str(claims['iss'])[:80]!r} is not the provider's issuer",
+            f"the access token's iss {rec.quote(claims['iss'])} is not the provider's issuer",
         )
-    exp = claims.get("exp")
-    if isinstance(exp, int | float) and exp < time.time() - LEEWAY_S:
-        rec.error(f"{prefix}.expired", "the access token is already expired")
+    if numeric_dates_ok(claims, rec, prefix, "access token"):
+        now = time.time()
+        if "exp" in claims and claims["exp"] < now - LEEWAY_S:
+            rec.error(f"{prefix}.expired", "the access token is already expired")
+        if "nbf" in claims and claims["nbf"] > now + LEEWAY_S:
+            rec.error(f"{prefix}.nbf", "the access token is not valid yet (nbf in the future)")
     if spec.audience:
         aud = claims.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         if spec.audience not in audiences:
             rec.error(
                 f"{prefix}.audience",
-                f"the access token's aud {str(aud)[:80]!r} does not include {spec.audience!r}",
+                f"the access token's aud {rec.quote(aud)} does not include {spec.audience!r}",
                 "The API will reject it: check the audience/resource configuration.",
             )
     check_expected_claims(claims, expected, rec, "access token")

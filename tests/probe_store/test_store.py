@@ -131,3 +131,97 @@ def test_spec_mirrors_every_stored_probe_column() -> None:
     stored = set(ProbeConfig.model_fields) - set(Synced.model_fields)
     stored -= {"vendor_id", "enabled"}
     assert stored <= {f.name for f in fields(ProbeSpec)}
+
+
+def _provider(before_answering=None):
+    """A real loopback provider; discovery waits for ``before_answering()`` (run in a thread)."""
+    import asyncio
+
+    from tests.probes.helpers import serve_provider
+    from tests.probes.servers import LoopbackServer
+
+    server = LoopbackServer().start()
+    serve_provider(server)
+    answer = server.routes["/.well-known/openid-configuration"]
+
+    async def held(req, writer) -> None:
+        if before_answering is not None:
+            await asyncio.to_thread(before_answering)
+        await answer(req, writer)
+
+    server.routes["/.well-known/openid-configuration"] = held
+    return server
+
+
+def test_sweep_results_come_back_sorted_by_vendor_then_probe(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each provider answers only once the next one in (vendor, probe) order has finished, so
+    completion order is exactly the reverse; the returned results are still in order."""
+    import threading
+
+    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
+
+    monkeypatch.setenv(INSECURE_LOOPBACK_ENV, "1")
+    wanted = [("Alpha", "a"), ("Alpha", "b"), ("Beta", "a"), ("Gamma", "z")]
+    finished = [threading.Event() for _ in wanted]
+    servers = [
+        _provider(None if n == len(wanted) - 1 else lambda n=n: finished[n + 1].wait(10))
+        for n in range(len(wanted))
+    ]
+    try:
+        vendors = {name: kb.add_vendor(name) for name in {v for v, _p in wanted}}
+        for (vendor, name), server in zip(reversed(wanted), reversed(servers), strict=True):
+            kb.create(
+                ProbeConfig,
+                vendor_id=vendors[vendor].id,
+                name=name,
+                kind="oidc_discovery",
+                issuer=server.base_url,
+            )
+        completed: list[str] = []
+
+        def progress(_n: int, _t: int, config: ProbeConfig, _r: object) -> None:
+            completed.append(config.issuer)
+            finished[[s.base_url for s in servers].index(config.issuer)].set()
+
+        results = kb.probes.run(kb.probes.configs(), on_progress=progress)
+    finally:
+        for server in servers:
+            server.stop()
+    names = {v.id: v.name for v in vendors.values()}
+    assert completed == [s.base_url for s in reversed(servers)], "the test's premise"
+    assert [(names[c.vendor_id], c.name) for c, _r in results] == wanted
+    assert all(r.outcome.value == "pass" for _c, r in results)
+
+
+def test_network_time_is_reported_apart_from_vendortuis_own(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each network step is its requests' wire time; the rest of the run is our overhead."""
+    import threading
+
+    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
+
+    monkeypatch.setenv(INSECURE_LOOPBACK_ENV, "1")
+    server = _provider(lambda: threading.Event().wait(0.2))
+    try:
+        vendor = kb.add_vendor("Okta")
+        config = kb.create(
+            ProbeConfig,
+            vendor_id=vendor.id,
+            name="d",
+            kind="oidc_discovery",
+            issuer=server.base_url,
+        )
+        [(_config, report)] = kb.probes.run([config])
+    finally:
+        server.stop()
+    steps = report.latencies_ms
+    assert set(steps) == {"discovery", "jwks"}
+    assert steps["discovery"] >= 200, "the wire time includes the server's delay"
+    assert report.network_ms == pytest.approx(sum(steps.values()), abs=0.1)
+    assert report.overhead_ms == max(0, round(report.duration_ms - report.network_ms))
+    assert report.network_ms <= report.duration_ms + 1
+    status = kb.probes.status(vendor.id)[0]
+    assert status.network_ms == pytest.approx(report.network_ms, abs=0.1)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
@@ -26,7 +27,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.probes import helpers
+from tests.probes.leaks import leaked
 from tests.probes.servers import LoopbackServer
+from vendortui.app.sync.repo import DB_NAME
 
 OP_DIR = Path(__file__).parent / "op"
 START_TIMEOUT_S = 20
@@ -191,3 +195,99 @@ def tls_self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     return ctx
+
+
+@dataclass
+class LeakStore:
+    """A real knowledge base in a real git repository, where every scenario's result is put
+    the way a user's would be: stored, dumped, committed by sync's own commit step."""
+
+    folder: Path
+    kb: Any
+    config: Any
+
+    @property
+    def db(self) -> Path:
+        return self.folder / DB_NAME
+
+    def keep(self, report: Any) -> dict[str, str | bytes]:
+        """Store and commit one report; everything a teammate could see of it afterwards."""
+        from vendortui.app.sync.dump import dump
+        from vendortui.app.sync.repo import Repo
+        from vendortui.app.sync.service import commit_local
+
+        self.kb.probes.record(self.config, report)
+        repo = Repo.containing(self.db)
+        assert repo is not None
+        scratch = self.folder.parent / "scratch"
+        scratch.mkdir(exist_ok=True)
+        commit_local(repo, self.db, scratch)
+
+        def git(*args: str) -> bytes:
+            return subprocess.run(
+                ["git", *args], cwd=self.folder, check=True, capture_output=True
+            ).stdout
+
+        return {
+            "database file": self.db.read_bytes(),
+            "dump": dump(self.db),
+            "sync commit": git("cat-file", "-p", "HEAD"),
+            "committed file": git("cat-file", "blob", f"HEAD:{DB_NAME}"),
+        }
+
+
+@pytest.fixture(scope="session")
+def leak_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakStore]:
+    """One per worker: a git repository holding a knowledge base with one probe."""
+    from vendortui.app.kb import KnowledgeBase
+    from vendortui.models import ProbeConfig
+
+    folder = tmp_path_factory.mktemp("leak-scan") / "repo"
+    folder.mkdir()
+    for args in (
+        ["init", "-q"],
+        ["config", "user.name", "Leak Scan"],
+        ["config", "user.email", "scan@example.com"],
+    ):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    kb = KnowledgeBase.open(folder / DB_NAME)
+    vendor = kb.add_vendor("Witness", status="production")
+    config = kb.create(
+        ProbeConfig, vendor_id=vendor.id, name="scan", kind="oidc_discovery", issuer="https://x"
+    )
+    for args in (["add", DB_NAME], ["commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    yield LeakStore(folder, kb, config)
+    kb.db.close()
+
+
+@pytest.fixture(autouse=True)
+def no_secret_reaches_storage(
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> Iterator[None]:
+    """After every probe scenario that had a secret, look for it everywhere it could land.
+
+    Each report is stored in a real knowledge base, dumped and committed by sync's commit step;
+    the database file, the dump, the commit and the committed file, and everything the test
+    printed or logged are then searched for the secret in every encoding (``leaks``), whole or
+    as any 12-character fragment.
+    """
+    helpers.WITNESSED.clear()
+    yield
+    if not helpers.WITNESSED:
+        return
+    store: LeakStore = request.getfixturevalue("leak_store")
+    captured = capsys.readouterr()
+    places: dict[str, str | bytes] = {
+        "stdout": captured.out,
+        "stderr": captured.err,
+        "log": caplog.text,
+    }
+    for spec, secret, report in helpers.WITNESSED:
+        places.update(store.keep(report))
+        for place, content in places.items():
+            found = leaked(content, secret, spec.client_id)
+            assert found == [], f"the secret reached the {place}: {found[:3]}"
+    helpers.WITNESSED.clear()

@@ -59,6 +59,19 @@ def json_handler(
     return handle
 
 
+def drip_handler(gap_s: float, length: int = 1000) -> Handler:
+    """A handler that declares ``length`` bytes and sends one every ``gap_s`` seconds."""
+
+    async def handle(_req: Request, writer: asyncio.StreamWriter) -> None:
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n".encode())
+        for _ in range(length):
+            writer.write(b" ")
+            await writer.drain()
+            await asyncio.sleep(gap_s)
+
+    return handle
+
+
 def redirect_handler(location: str, status: int = 302) -> Handler:
     """A handler answering a redirect."""
 

@@ -18,6 +18,7 @@ import pytest
 from keyring.backends import SecretService
 
 from tests.probes.conftest import OpenIdProvider
+from tests.probes.leaks import leaked
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.secrets import env_var
 
@@ -115,7 +116,10 @@ def test_usage_errors_exit_two(db: Path) -> None:
     assert bad.returncode == 2 and "issuer" in bad.stderr
 
 
-def _cc_probe(db: Path, op: OpenIdProvider) -> None:
+def _add_machine_probe(
+    db: Path, issuer: str, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``probe add okta --kind client_credentials --name machine`` for ``issuer``."""
     added = run(
         db,
         "probe",
@@ -126,9 +130,20 @@ def _cc_probe(db: Path, op: OpenIdProvider) -> None:
         "--name",
         "machine",
         "--issuer",
-        op.issuer,
+        issuer,
         "--client-id",
         "machine",
+        *extra,
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    return added
+
+
+def _cc_probe(db: Path, op: OpenIdProvider) -> None:
+    added = _add_machine_probe(
+        db,
+        op.issuer,
         "--audience",
         "https://api.test",
         "--api-url",
@@ -136,7 +151,6 @@ def _cc_probe(db: Path, op: OpenIdProvider) -> None:
         "--ca-file",
         op.ca_file,
     )
-    assert added.returncode == 0, added.stderr
     assert "vendortui secret set okta 'machine'" in added.stdout
 
 
@@ -150,7 +164,25 @@ def test_client_credentials_with_the_secret_from_the_environment(
     assert "for this run only" in missing.stdout, "says how to get a keyring or use the env var"
     ok = run(db, "probe", "okta", env={env_var("okta/machine"): op_https.machine_secret})
     assert ok.returncode == 0 and ok.stdout.startswith("PASS"), ok.stdout + ok.stderr
-    assert op_https.machine_secret.encode() not in db.read_bytes()
+    _assert_nowhere(db, op_https.machine_secret, ok)
+
+
+def _assert_nowhere(db: Path, secret: str, *outputs: subprocess.CompletedProcess[str]) -> str:
+    """The secret, in any encoding or as any fragment, is in no output, the file or `dump`;
+    returns the dump."""
+    dumped = subprocess.run(
+        [sys.executable, "-m", "vendortui", "dump", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert dumped.returncode == 0, dumped.stderr
+    places = {"database file": db.read_bytes(), "vendortui dump": dumped.stdout}
+    for n, done in enumerate(outputs):
+        places[f"output {n}"] = done.stdout + done.stderr
+    for place, content in places.items():
+        assert leaked(content, secret, "machine") == [], f"the secret reached the {place}"
+    return dumped.stdout
 
 
 @pytest.mark.skipif(
@@ -165,8 +197,7 @@ def test_client_credentials_with_the_real_keyring(db: Path, op_https: OpenIdProv
     assert run(db, "secret", "check", "okta", "machine").returncode == 0
     ok = run(db, "probe", "okta")
     assert ok.returncode == 0 and ok.stdout.startswith("PASS"), ok.stdout + ok.stderr
-    assert op_https.machine_secret not in ok.stdout + ok.stderr
-    assert op_https.machine_secret.encode() not in db.read_bytes()
+    _assert_nowhere(db, op_https.machine_secret, stored, ok)
     assert run(db, "secret", "delete", "okta", "machine").returncode == 0
     assert run(db, "secret", "check", "okta", "machine").returncode == 1
 
@@ -184,3 +215,25 @@ def test_read_only_knowledge_base_refuses_before_probing(db: Path) -> None:
     assert "read-only" in result.stderr and "Traceback" not in result.stderr
     assert "unexpected" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_a_secret_echoed_after_161_dots_reaches_no_file_dump_or_output(db: Path, serve) -> None:
+    """The reported leak, end to end: a 401 whose error_description is 161 dots then the secret
+    (so a cut at 200 characters kept its first 16): nothing of it is stored, dumped or printed."""
+    from tests.probes.helpers import serve_provider
+    from tests.probes.servers import json_handler
+    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
+
+    secret = "s/+=" + __import__("secrets").token_urlsafe(24)
+    server = serve()
+    serve_provider(server)
+    echo = {"error": "invalid_client", "error_description": "." * 161 + secret}
+    server.routes["/token"] = json_handler(echo, status=401)
+    env = {INSECURE_LOOPBACK_ENV: "1", env_var("okta/machine"): secret}
+    added = _add_machine_probe(db, server.base_url, env=env)
+    text = run(db, "probe", "okta", env=env)
+    as_json = run(db, "probe", "okta", "--json", env=env)
+    assert text.returncode == 1 and "cc.token_rejected" in as_json.stdout, text.stdout
+    assert "***" in text.stdout
+    dumped = _assert_nowhere(db, secret, added, text, as_json)
+    assert "." * 100 + "***" in dumped, "the dump carries the (masked) finding it was scanned for"

@@ -159,3 +159,40 @@ async def test_oversized_metadata(serve: Serve, signing_key) -> None:
     )
     report, elapsed = await _probe(serve, padded)
     assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.too_large")
+
+
+def nested_metadata(levels: int) -> bytes:
+    """Just under the 5 MiB cap: ``levels`` nested elements inside a valid-looking entity."""
+    head = b'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="e">'
+    return head + b"<a>" * levels + b"</a>" * levels + b"</md:EntityDescriptor>"
+
+
+def wide_metadata(count: int) -> bytes:
+    """``count`` sibling elements: shallow, but as many as fit under the cap."""
+    head = b'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="e">'
+    return head + b"<a/>" * count + b"</md:EntityDescriptor>"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [nested_metadata(700_000), wide_metadata(1_200_000)],
+    ids=["750k-nested", "1.2M-wide"],
+)
+async def test_element_budget_bounds_memory_and_time(serve: Serve, document: bytes) -> None:
+    """The reported document took 290 MB and 16 s; the budget stops it at a few MB.
+
+    Memory is measured with tracemalloc around the whole probe (body read and parse); time by
+    the probe's own deadline accounting (how late its latest bounded step ended).
+    """
+    import tracemalloc
+
+    assert len(document) < 5 << 20
+    tracemalloc.start()
+    try:
+        report, elapsed = await _probe(serve, document, timeout_s=10.0)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert_verdict(report, elapsed, ProbeOutcome.FAIL, "saml.too_complex", budget_s=10.0)
+    assert peak < 64 << 20, f"peak {peak / 2**20:.0f} MiB"
+    assert report.late_ms < 1000, report.late_ms
