@@ -294,14 +294,20 @@ class ChecklistLines(CursorView, can_focus=True):
         row_style = base + self._style("checklist--cursor") if index == self.cursor else base
         row = self.rows[index]
         if row < 0:
-            segments, flexible = self._section_segments(-1 - row), 1
+            segments, flexible = self._section_segments(-1 - row), [(1, 10)]
         else:
-            segments, flexible = self._item_segments(row), 3
-        fixed = sum(cell_len(text) for n, (text, _) in enumerate(segments) if n != flexible)
-        text, style = segments[flexible]
-        room = max(10, width - fixed)
-        if cell_len(text) > room:
-            segments[flexible] = (fit(text, room), style)
+            segments = self._item_segments(row)
+            item_id = self.items[row].id
+            failed = item_id in self.failed and item_id not in self.saving
+            # The reason a write failed matters more than the rest of a text the user knows.
+            flexible = [(3, 30), (len(segments) - 1, 10)] if failed else [(3, 10)]
+        excess = sum(cell_len(text) for text, _ in segments) - width
+        for n, least in flexible:
+            text, style = segments[n]
+            room = max(least, cell_len(text) - excess)
+            if room < cell_len(text):
+                segments[n] = (fit(text, room), style)
+                excess -= cell_len(text) - room
         styled = [Segment(text, row_style + style) for text, style in segments]
         return Strip(styled).adjust_cell_length(width, row_style)
 
@@ -322,6 +328,7 @@ class ChecklistLines(CursorView, can_focus=True):
         return out
 
     def _item_segments(self, index: int) -> list[tuple[str, Style]]:
+        """Glyph, text, then marks; a failed write's reason comes last."""
         item = self.items[index]
         glyph, glyph_style = GLYPHS.get(item.state, ("[?]", "checklist--open"))
         if item.id in self.saving:
@@ -335,9 +342,6 @@ class ChecklistLines(CursorView, can_focus=True):
         )
         if item.id in self.saving:
             out.append((SAVING, self._style("checklist--saving")))
-        elif item.id in self.failed:
-            reason = one_line(self.failed[item.id])
-            out.append((f"  ✗ not saved: {reason}", self._style("checklist--failed")))
         if not item.required:
             out.append(("  optional", self._style("checklist--muted")))
         if item.state == ItemState.BLOCKED and item.blocked_reason:
@@ -350,4 +354,7 @@ class ChecklistLines(CursorView, can_focus=True):
             marks = ("  ✎" if item.note else "") + ("  ↗" if item.evidence_url else "")
             if marks:
                 out.append((marks, self._style("checklist--muted")))
+        if item.id in self.failed and item.id not in self.saving:
+            reason = one_line(self.failed[item.id])
+            out.append((f"  ✗ not saved: {reason}", self._style("checklist--failed")))
         return out

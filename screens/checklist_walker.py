@@ -265,6 +265,8 @@ class ChecklistWalker(Screen[None]):
         )
         if self.writes.pending:
             bar.append(f"  · saving {self.writes.pending}…", style="italic")
+            if self.closing:
+                bar.append(" closing once saved", style="italic")
         self.query_one("#walker-progress", Static).update(bar, layout=False)
 
     @on(ChecklistLines.Highlighted)
@@ -316,8 +318,7 @@ class ChecklistWalker(Screen[None]):
         if self.closing:
             return
         self.closing = True
-        if self.writes.pending:
-            self.notify(f"Saving {self.writes.pending} change(s) before closing…", markup=False)
+        self._paint_progress()
         self.writes.when_idle(lambda: self.dismiss(None))
 
     def action_done(self) -> None:
