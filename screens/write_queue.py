@@ -73,7 +73,11 @@ class WriteQueue:
                 callback()
             return
         self.running = True
-        write = self.waiting.popleft()
+        self.owner.call_after_refresh(self._start, self.waiting.popleft())
+
+    def _start(self, write: Write[Any]) -> None:
+        """Start the worker once the change the screen drew is on screen: a thread started
+        before the repaint would compete with it for the interpreter."""
         app = self.owner.app
         self.owner.run_worker(partial(self._run, app, write), thread=True, group="writes")
 
