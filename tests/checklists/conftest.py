@@ -8,7 +8,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,16 @@ async def walker_on_screen(pilot: Pilot[None]) -> ChecklistWalker:
     screen = pilot.app.screen
     assert isinstance(screen, ChecklistWalker)
     return screen
+
+
+@asynccontextmanager
+async def walking(
+    kb: KnowledgeBase, run_id: str, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[WalkerApp, Pilot[None], ChecklistWalker]]:
+    """A ``WalkerApp`` on ``run_id``, its pilot, and the walker once it shows the run."""
+    app = WalkerApp(kb, run_id)
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot, await walker_on_screen(pilot)
 
 
 async def all_saved(pilot: Pilot[None], walker: ChecklistWalker) -> None:

@@ -17,6 +17,7 @@ from tests.checklists.conftest import (
     screen_text,
     until,
     walker_on_screen,
+    walking,
 )
 from vendortui.app.demo import add_demo_run
 from vendortui.app.kb import KnowledgeBase
@@ -44,9 +45,7 @@ async def test_walk_each_shipped_template_end_to_end(
     kb: KnowledgeBase, vendor_id: str, template: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, template)
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         total = len(walker.lines.items)
         for index in range(total):
             item = walker.lines.items[index]
@@ -90,13 +89,10 @@ async def test_walk_each_shipped_template_end_to_end(
 
 async def test_reopening_resumes_at_the_first_open_item(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    async with WalkerApp(kb, run.id).run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("space", "space")
         await all_saved(pilot, walker)
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         assert walker.lines.current_item == 2
         third = walker.lines.items[2].text
         assert third in screen_text(app).split("─" * 20)[-1], "the detail pane shows it"
@@ -107,9 +103,7 @@ async def test_blocked_asks_why_and_refusals_stay_in_the_prompt(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "annual-review")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("b")
         assert isinstance(app.screen, TextPrompt)
         await pilot.press("enter")
@@ -145,9 +139,8 @@ async def test_blocked_asks_why_and_refusals_stay_in_the_prompt(
 
 async def test_sections_fold_and_unfold(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "rollout")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        lines = (await walker_on_screen(pilot)).lines
+    async with walking(kb, run.id) as (app, pilot, walker):
+        lines = walker.lines
         assert len(lines.rows) == 29 + 5
         await pilot.press("enter")
         assert len(lines.rows) == 29 + 5 - 3 and lines.current_item is None
@@ -165,9 +158,7 @@ async def test_sections_fold_and_unfold(kb: KnowledgeBase, vendor_id: str) -> No
 
 async def test_rollback_is_one_key_and_only_in_rollouts(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "rollout")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, _):
         await until(pilot, lambda: "R Rollback" in screen_text(app), "the footer's keys")
         await pilot.press("R")
         assert isinstance(app.screen, RollbackPrompt)
@@ -179,9 +170,7 @@ async def test_rollback_is_one_key_and_only_in_rollouts(kb: KnowledgeBase, vendo
     assert event.title == "Rolled back from Stage 1: staging or dev-test: p99 doubled"
     assert "- Suspected incident: INC-77" in event.body
     other = kb.checklists.start_run(vendor_id, "sunset")
-    app = WalkerApp(kb, other.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await walker_on_screen(pilot)
+    async with walking(kb, other.id) as (app, pilot, _):
         await until(pilot, lambda: "N/A" in screen_text(app), "the footer's keys")
         assert "Rollback" not in screen_text(app)
         await pilot.press("R")
@@ -190,9 +179,7 @@ async def test_rollback_is_one_key_and_only_in_rollouts(kb: KnowledgeBase, vendo
 
 async def test_refresh_shows_a_teammates_ticks(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (_, pilot, walker):
         last = walker.lines.items[-1]
         kb.checklists.mark(last.id, "not_applicable")  # someone else, same file
         assert walker.lines.items[-1].state == "open"
@@ -206,9 +193,7 @@ async def test_export_back_and_a_deleted_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     run = kb.checklists.start_run(vendor_id, "sunset")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("m")
         prompt = app.screen
         assert isinstance(prompt, TextPrompt), "m asks where to save"
@@ -242,9 +227,7 @@ async def test_untrusted_text_is_drawn_as_text(kb: KnowledgeBase) -> None:
     run = kb.checklists.start_run(evil.id, "keep-the-lights-on")
     first = kb.checklists.detail(run.id).items[0]
     kb.checklists.mark(first.id, "blocked", reason="[link=file:///etc]x[/link] \x1b[2J")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, _):
         await until(pilot, lambda: "Corp" in screen_text(app), "the run drawn")
         text = screen_text(app)
         assert "[bold red]Evil[/] Corp" in text

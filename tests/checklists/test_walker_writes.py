@@ -17,9 +17,11 @@ from typing import Any
 
 from sqlalchemy import event
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from tests.checklists.conftest import WalkerApp, all_saved, screen_text, until, walker_on_screen
+from tests.checklists.conftest import all_saved, screen_text, until, walker_on_screen, walking
+from vendortui.app.checklists.records import ItemView
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
 from vendortui.screens.checklist_walker import ChecklistWalker
@@ -52,6 +54,11 @@ def line_of(app: App[Any], text: str) -> str:
     return next(line for line in screen_text(app).splitlines() if text[:29] in line)
 
 
+async def line_shows(pilot: Pilot[None], item: ItemView, mark: str, what: str) -> None:
+    """Wait until the screen line of ``item`` shows ``mark``."""
+    await until(pilot, lambda: mark in line_of(pilot.app, item.text), what)
+
+
 def short_lock_wait(kb: KnowledgeBase, milliseconds: int) -> None:
     """Make the knowledge base's write connections give up on a held lock after
     ``milliseconds`` instead of the production 5 s (set on every new connection)."""
@@ -65,17 +72,11 @@ async def test_a_tick_waits_for_the_lock_while_the_walker_keeps_taking_keys(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         first = walker.lines.items[0]
         with write_lock(kb.path):
             await pilot.press("space")
-            await until(
-                pilot,
-                lambda: "saving…" in line_of(app, first.text),
-                "the tick drawn as saving",
-            )
+            await line_shows(pilot, first, "saving…", "the tick drawn as saving")
             assert "[x]" in line_of(app, first.text), "the tick shows at once"
             assert walker.lines.current_item == 1, "the walk moves on at once"
             await pilot.press("j")
@@ -95,17 +96,11 @@ async def test_a_write_that_fails_shows_why_next_to_the_item(
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
     short_lock_wait(kb, 50)
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         first = walker.lines.items[0]
         with write_lock(kb.path):
             await pilot.press("space")
-            await until(
-                pilot,
-                lambda: "✗ not saved:" in line_of(app, first.text),
-                "the failure drawn beside the item",
-            )
+            await line_shows(pilot, first, "✗ not saved:", "the failure drawn beside the item")
         reason = walker.lines.failed[first.id]
         assert "busy" in reason.lower(), reason
         assert "[ ]" in line_of(app, first.text), "the item shows what is stored again"
@@ -124,9 +119,7 @@ async def test_an_item_removed_by_a_sync_refuses_the_tick_in_place(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "sunset")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (_, pilot, walker):
         first = walker.lines.items[0]
         teammate = sqlite3.connect(kb.path)
         with teammate:
@@ -137,19 +130,13 @@ async def test_an_item_removed_by_a_sync_refuses_the_tick_in_place(
         teammate.close()
         await pilot.press("x")
         await until(pilot, lambda: first.id in walker.lines.failed, "the refusal")
-        await until(
-            pilot,
-            lambda: "no longer exists" in line_of(app, first.text),
-            "the refusal drawn beside the item",
-        )
+        await line_shows(pilot, first, "no longer exists", "the refusal drawn beside the item")
         assert walker.lines.items[0].state == "open"
 
 
 async def test_leaving_waits_for_the_writes_still_queued(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        walker = await walker_on_screen(pilot)
+    async with walking(kb, run.id) as (app, pilot, walker):
         first, second = walker.lines.items[:2]
         with write_lock(kb.path):
             await pilot.press("space", "space", "escape")
