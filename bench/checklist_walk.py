@@ -10,8 +10,9 @@ The TUI figures are measured in a child process running the real (not headless) 
 pseudo-terminal, with ``App._display`` hooked: a figure ends when the frame has been written
 to the terminal, not when Textual's ``Ready`` fires. A tick is a real ``space`` key event;
 the walker draws it at once (marked saving) and writes it in a thread worker, so two
-figures: the repaint that shows the tick (the 16 ms target), and the frame that shows it
-saved (its own ``BEGIN IMMEDIATE`` transaction, fsync, repaint), for information.
+figures: the repaint that shows the tick (the 16 ms target; its baseline is a cursor move,
+which repaints two lines and writes nothing), and the frame that shows it saved (its own
+``BEGIN IMMEDIATE`` transaction, fsync, repaint), for information.
 ``due`` is timed as a fresh ``vendortui due`` process, start-up and imports included; the
 ``--json`` form is printed for information (the issue's target is the listing itself).
 A baseline (an empty screen pushed the same way, ``vendortui --version``) is printed beside
@@ -175,12 +176,13 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
     from vendortui.app.kb import KnowledgeBase
     from vendortui.screens.checklist_walker import ChecklistWalker
 
-    def counts(screen: object) -> tuple[int, int]:
-        """Items drawn done, and of those the ones saved (no write pending)."""
+    def counts(screen: object) -> tuple[int, int, int]:
+        """Items drawn done, of those the ones saved (no write pending), and the cursor row."""
         if not isinstance(screen, ChecklistWalker) or screen.detail is None:
-            return 0, 0
+            return 0, 0, -1
         done = [item.id for item in screen.lines.items if item.state == "done"]
-        return len(done), sum(1 for item_id in done if item_id not in screen.lines.saving)
+        saved = sum(1 for item_id in done if item_id not in screen.lines.saving)
+        return len(done), saved, screen.lines.cursor
 
     class Empty(Screen[None]):
         def compose(self):  # type: ignore[no-untyped-def]
@@ -190,8 +192,8 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
         def __init__(self) -> None:
             super().__init__()
             self.kb = KnowledgeBase.open(db)
-            self.frames: list[tuple[float, object, int, int]] = []
-            """(when written, screen, items drawn done, of which saved), one per frame."""
+            self.frames: list[tuple[float, object, int, int, int]] = []
+            """(when written, screen, items drawn done, of which saved, cursor), per frame."""
             self.frame = asyncio.Event()
             self.figures: dict[str, list[float]] = {}
 
@@ -202,13 +204,15 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
                 self.frame.set()
 
         async def frame_of(
-            self, screen: object, since: int, done: int = -1, saved: int = -1
+            self, screen: object, since: int, done: int = -1, saved: int = -1, cursor: int = -2
         ) -> float:
             """When the first frame of ``screen`` after frame ``since`` showing more than
-            ``done`` ticks, of which more than ``saved`` saved, was written."""
+            ``done`` ticks, of which more than ``saved`` saved, with the cursor off row
+            ``cursor``, was written."""
             while True:
-                for at, shown, shown_done, shown_saved in self.frames[since:]:
-                    if shown is screen and shown_done > done and shown_saved > saved:
+                for at, shown, shown_done, shown_saved, row in self.frames[since:]:
+                    ticks_shown = shown_done > done and shown_saved > saved
+                    if shown is screen and ticks_shown and row != cursor:
                         return at
                 self.frame.clear()
                 await self.frame.wait()
@@ -236,10 +240,19 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
             walker = ChecklistWalker(run_id)
             await self.push_screen(walker)
             await asyncio.sleep(0.3)
+            moves = []
+            for n in range(ticks):
+                await asyncio.sleep(0.03)
+                row = walker.lines.cursor
+                since = len(self.frames)
+                start = time.perf_counter()
+                self.post_message(events.Key("j" if n % 2 == 0 else "k", None))
+                moves.append(((await self.frame_of(walker, since, cursor=row)) - start) * 1000)
+            self.figures["move_ms"] = moves
             shown_ms, saved_ms = [], []
             for _ in range(ticks):
                 await asyncio.sleep(0.03)
-                done, saved = counts(walker)
+                done, saved, _ = counts(walker)
                 since = len(self.frames)
                 start = time.perf_counter()
                 self.post_message(events.Key("space", " "))
@@ -354,7 +367,13 @@ def main() -> int:
             tui["baseline_open_ms"],
             "empty screen",
         ),
-        ("a tick repaints (space, drawn saving)", tui["tick_ms"], TICK_TARGET_MS, None, ""),
+        (
+            "a tick repaints (space, drawn saving)",
+            tui["tick_ms"],
+            TICK_TARGET_MS,
+            tui["move_ms"],
+            "cursor move, j/k",
+        ),
         ("a tick is saved and drawn (worker)", tui["saved_ms"], None, None, ""),
         (
             f"vendortui due, {args.vendors} vendors",
