@@ -23,6 +23,7 @@ from vendortui.models.ids import utcnow
 if TYPE_CHECKING:
     from vendortui.app.kb import KnowledgeBase
 
+DEMO_NOTE = "Recorded when the demo knowledge base was loaded."
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+)d)?$")
 
 
@@ -205,15 +206,64 @@ def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
         for row in plan.rows:
             session.add(row)
             session.flush()
-    service = getattr(kb, "checklists", None)
-    starter = getattr(service, "start_demo_run", None)
-    if starter is not None:
-        for run in plan.runs:
-            starter(
-                run["vendor_id"],
-                run["template_key"],
-                run["started"],
-                run["completed"],
-                run["done_items"],
-            )
+    for run in plan.runs:
+        add_demo_run(kb, **run)
     return plan.vendors
+
+
+def add_demo_run(
+    kb: KnowledgeBase,
+    vendor_id: str,
+    template_key: str,
+    started: datetime,
+    completed: datetime | None,
+    done_items: list[str],
+) -> str:
+    """A checklist run as if walked in the past, for the demo; returns its id.
+
+    ``done_items`` are item keys ticked done (a completed run has every item done). Items
+    that need a note or link get a demo one, so the demo obeys the same rules as a walk.
+    """
+    from vendortui.app.checklists.records import current_stage
+    from vendortui.app.checklists.service import add_run, live_vendor, load_tables
+
+    load_tables()
+    from vendortui.models import ChecklistTick
+    from vendortui.models.enums import ItemState, RunStatus
+
+    template = kb.checklists.catalog().get(template_key)
+    known = {item.key for _, item in template.items()}
+    unknown = sorted(set(done_items) - known)
+    if unknown:
+        raise KbError(f"The demo names items {unknown} that {template_key!r} does not have.")
+    who, when = current_user(), completed or started
+    with kb.db.write() as session:
+        live_vendor(session, vendor_id)
+        run, items = add_run(session, vendor_id, template, started, who)
+        for item in items:
+            if completed is not None or item.item_key in done_items:
+                item.state, item.state_by, item.state_at = ItemState.DONE, who, when
+                item.note = DEMO_NOTE if item.needs_note else ""
+                item.evidence_url = (
+                    f"https://example.com/evidence/{item.item_key}" if item.needs_evidence else ""
+                )
+                session.add(
+                    ChecklistTick(
+                        run_id=run.id,
+                        item_id=item.id,
+                        state=item.state,
+                        note=item.note,
+                        evidence_url=item.evidence_url,
+                        created_at=when,
+                        updated_at=when,
+                        updated_by=who,
+                    )
+                )
+        stages = [section.key for section in template.stages]
+        if completed is not None:
+            run.status, run.completed_at, run.completed_by = RunStatus.COMPLETED, completed, who
+            run.current_stage, run.stage_entered_at = "", None
+        elif stages:
+            stage = current_stage(((i.section_key, i.required, i.state) for i in items), stages)
+            run.current_stage, run.stage_entered_at = stage, when if stage else None
+    return run.id

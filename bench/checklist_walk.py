@@ -8,9 +8,12 @@ when a target is missed.
 
 The TUI figures are measured in a child process running the real (not headless) driver on a
 pseudo-terminal, with ``App._display`` hooked: a figure ends when the frame has been written
-to the terminal, not when Textual's ``Ready`` fires. A tick is a real ``space`` key event,
-so it includes the database write (its own ``BEGIN IMMEDIATE`` transaction, fsync) and the
-repaint. ``due`` is timed as a fresh ``vendortui due`` process, start-up and imports included; the
+to the terminal, not when Textual's ``Ready`` fires. A tick is a real ``space`` key event;
+the walker draws it at once (marked saving) and writes it in a thread worker, so two
+figures: the repaint that shows the tick (the 16 ms target; its baseline is a cursor move,
+which repaints two lines and writes nothing), and the frame that shows it saved (its own
+``BEGIN IMMEDIATE`` transaction, fsync, repaint), for information.
+``due`` is timed as a fresh ``vendortui due`` process, start-up and imports included; the
 ``--json`` form is printed for information (the issue's target is the listing itself).
 A baseline (an empty screen pushed the same way, ``vendortui --version``) is printed beside
 each figure so a slow machine shows up as a slow baseline.
@@ -173,10 +176,13 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
     from vendortui.app.kb import KnowledgeBase
     from vendortui.screens.checklist_walker import ChecklistWalker
 
-    def done_count(screen: object) -> int:
+    def counts(screen: object) -> tuple[int, int, int]:
+        """Items drawn done, of those the ones saved (no write pending), and the cursor row."""
         if not isinstance(screen, ChecklistWalker) or screen.detail is None:
-            return 0
-        return sum(1 for item in screen.lines.items if item.state == "done")
+            return 0, 0, -1
+        done = [item.id for item in screen.lines.items if item.state == "done"]
+        saved = sum(1 for item_id in done if item_id not in screen.lines.saving)
+        return len(done), saved, screen.lines.cursor
 
     class Empty(Screen[None]):
         def compose(self):  # type: ignore[no-untyped-def]
@@ -186,37 +192,41 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
         def __init__(self) -> None:
             super().__init__()
             self.kb = KnowledgeBase.open(db)
-            self.frame_at = 0.0
-            self.frame_screen: object = None
-            self.frame_done = -1
+            self.frames: list[tuple[float, object, int, int, int]] = []
+            """(when written, screen, items drawn done, of which saved, cursor), per frame."""
             self.frame = asyncio.Event()
             self.figures: dict[str, list[float]] = {}
 
         def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
             super()._display(screen, renderable)
             if renderable is not None:
-                self.frame_at, self.frame_screen = time.perf_counter(), screen
-                self.frame_done = done_count(screen)
+                self.frames.append((time.perf_counter(), screen, *counts(screen)))
                 self.frame.set()
 
-        async def frame_of(self, screen: object, done: int = -1) -> float:
-            """When the first frame of ``screen`` (showing more than ``done`` ticks) was out."""
+        async def frame_of(
+            self, screen: object, since: int, done: int = -1, saved: int = -1, cursor: int = -2
+        ) -> float:
+            """When the first frame of ``screen`` after frame ``since`` showing more than
+            ``done`` ticks, of which more than ``saved`` saved, with the cursor off row
+            ``cursor``, was written."""
             while True:
-                await self.frame.wait()
+                for at, shown, shown_done, shown_saved, row in self.frames[since:]:
+                    ticks_shown = shown_done > done and shown_saved > saved
+                    if shown is screen and ticks_shown and row != cursor:
+                        return at
                 self.frame.clear()
-                if self.frame_screen is screen and self.frame_done > done:
-                    return self.frame_at
+                await self.frame.wait()
 
         def on_mount(self) -> None:
             self.run_worker(self.measure(), exclusive=True)
 
         async def push_timed(self, factory) -> float:  # type: ignore[no-untyped-def]
             await asyncio.sleep(0.1)
-            self.frame.clear()
+            since = len(self.frames)
             start = time.perf_counter()
             screen = factory()
             await self.push_screen(screen)
-            took = (await self.frame_of(screen)) - start
+            took = (await self.frame_of(screen, since)) - start
             await self.pop_screen()
             return took * 1000
 
@@ -230,18 +240,28 @@ def child(db: Path, run_id: str, out: Path, opens: int, ticks: int) -> None:
             walker = ChecklistWalker(run_id)
             await self.push_screen(walker)
             await asyncio.sleep(0.3)
-            times = []
+            moves = []
+            for n in range(ticks):
+                await asyncio.sleep(0.03)
+                row = walker.lines.cursor
+                since = len(self.frames)
+                start = time.perf_counter()
+                self.post_message(events.Key("j" if n % 2 == 0 else "k", None))
+                moves.append(((await self.frame_of(walker, since, cursor=row)) - start) * 1000)
+            self.figures["move_ms"] = moves
+            shown_ms, saved_ms = [], []
             for _ in range(ticks):
                 await asyncio.sleep(0.03)
-                done = done_count(walker)
-                self.frame.clear()
+                done, saved, _ = counts(walker)
+                since = len(self.frames)
                 start = time.perf_counter()
                 self.post_message(events.Key("space", " "))
-                times.append(((await self.frame_of(walker, done)) - start) * 1000)
-            self.figures["tick_ms"] = times
-            self.figures["done_items"] = [
-                float(sum(1 for item in walker.lines.items if item.state == "done"))
-            ]
+                shown_ms.append(((await self.frame_of(walker, since, done)) - start) * 1000)
+                stored = await self.frame_of(walker, since, done, saved)
+                saved_ms.append((stored - start) * 1000)
+            self.figures["tick_ms"] = shown_ms
+            self.figures["saved_ms"] = saved_ms
+            self.figures["done_items"] = [float(counts(walker)[1])]
             out.write_text(json.dumps(self.figures))
             self.exit()
 
@@ -347,7 +367,14 @@ def main() -> int:
             tui["baseline_open_ms"],
             "empty screen",
         ),
-        ("a tick repaints (space, saved)", tui["tick_ms"], TICK_TARGET_MS, None, ""),
+        (
+            "a tick repaints (space, drawn saving)",
+            tui["tick_ms"],
+            TICK_TARGET_MS,
+            tui["move_ms"],
+            "cursor move, j/k",
+        ),
+        ("a tick is saved and drawn (worker)", tui["saved_ms"], None, None, ""),
         (
             f"vendortui due, {args.vendors} vendors",
             due,

@@ -1,10 +1,12 @@
 """A vendor's checklist runs, for the vendor screen's Checklists tab, and starting new ones.
 
 ``ChecklistRunsPanel(vendor_id)`` lists the runs (unfinished first), opens one in the walker
-(enter) and starts a new one from a template picker (s). It posts ``RunStarted`` when a run
-starts and ``RunsChanged`` when the walker closes, so the vendor screen can re-read its card
-(a rollback adds an event to the vendor's timeline). ``offer(template_key, reason)`` asks
-"start this checklist now?" for flows such as moving a vendor to sunsetting.
+(enter) and starts a new one from a template picker (s); the start is a write, so it runs in
+the panel's ``WriteQueue`` (a thread worker) and the walker opens once it is saved. It
+posts ``RunStarted`` when a run starts and ``RunsChanged`` when the walker closes, so the
+vendor screen can re-read its card (a rollback adds an event to the vendor's timeline).
+``offer(template_key, reason)`` asks "start this checklist now?" for flows such as moving a
+vendor to sunsetting.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from vendortui.app.checklists.export import utc_text
+from vendortui.app.checklists.export import one_line, utc_text
 from vendortui.app.checklists.records import RunSummary
 from vendortui.app.checklists.templates import Catalog
 from vendortui.app.errors import KbError
-from vendortui.screens.checklist_walker import ChecklistWalker, plain
+from vendortui.screens.checklist_walker import ChecklistWalker
 from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.write_queue import WriteQueue
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
@@ -58,18 +61,18 @@ class TemplatePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Start a checklist for {plain(self.vendor)}", style="bold"))
+            yield Static(Text(f"Start a checklist for {one_line(self.vendor)}", style="bold"))
             yield OptionList(
                 *(
                     Option(
                         Text.assemble(
-                            (plain(t.title), "bold"),
+                            (one_line(t.title), "bold"),
                             (
                                 f"  {t.kind} · v{t.version} · {t.item_count} items"
                                 + ("" if t.origin == "shipped" else " · team template"),
                                 "dim",
                             ),
-                            f"\n{plain(t.description)[:160]}" if t.description else "",
+                            f"\n{one_line(t.description)[:160]}" if t.description else "",
                         ),
                         id=t.key,
                     )
@@ -123,6 +126,7 @@ class ChecklistRunsPanel(Vertical):
         super().__init__(id=id)
         self.vendor_id = vendor_id
         self.runs: list[RunSummary] = []
+        self.writes = WriteQueue(self)
 
     @property
     def service(self) -> ChecklistService:
@@ -152,12 +156,12 @@ class ChecklistRunsPanel(Vertical):
         table.clear()
         for run in self.runs:
             table.add_row(
-                Text(plain(run.title)),
+                Text(one_line(run.title)),
                 Text(f"v{run.template_version}"),
                 Text(run.status.replace("_", " "), style=STATUS_STYLES.get(run.status, "")),
                 Text(run.progress()),
                 Text(utc_text(run.started_at)),
-                Text(plain(run.started_by)),
+                Text(one_line(run.started_by)),
                 Text(utc_text(run.completed_at)),
                 key=run.id,
             )
@@ -197,17 +201,21 @@ class ChecklistRunsPanel(Vertical):
         self.app.push_screen(TemplatePicker(vendor or "this vendor", catalog), self.start)
 
     def start(self, template_key: str | None) -> None:
-        """Start a run of ``template_key`` for this vendor and open it."""
+        """Start a run of ``template_key`` for this vendor (in a worker) and open it."""
         if not template_key:
             return
-        try:
-            run = self.service.start_run(self.vendor_id, template_key)
-        except KbError as error:
+        service, vendor_id = self.service, self.vendor_id
+
+        def started(run: RunSummary) -> None:
+            self.refresh_data()
+            self.post_message(self.RunStarted(run.id, template_key))
+            self.open_run(run.id)
+
+        def failed(error: KbError) -> None:
             self.notify(str(error), severity="error", markup=False)
-            return
-        self.refresh_data()
-        self.post_message(self.RunStarted(run.id, template_key))
-        self.open_run(run.id)
+
+        self.notify("Starting the checklist…", markup=False)
+        self.writes.submit(lambda: service.start_run(vendor_id, template_key), started, failed)
 
     def offer(self, template_key: str, reason: str) -> None:
         """Ask whether to start ``template_key`` now (``reason`` says why it is offered)."""

@@ -1,435 +1,47 @@
-"""The checklist walker: one run, full screen, every tick saved the moment it is made.
+"""The checklist walker: one run, full screen, every change drawn at once and saved in order.
 
-The item list is a line-API widget (``ChecklistLines``): it stores the items and draws only
-the rows on screen, so a 500-item run opens as fast as a 20-item one and a tick repaints two
-lines (the item and its section header), not the screen. Every key that changes an item calls
-``ChecklistService.mark`` at once (its own transaction), and the row is redrawn from what the
-service returns; closing the terminal between two ticks loses nothing.
+The list itself is ``ChecklistLines`` (screens/checklist_lines.py) and the questions it asks
+are in screens/checklist_prompts.py. A key that changes an item draws the change at once,
+marked ``saving…``, and hands the write (``ChecklistService.mark``, its own transaction) to
+the screen's ``WriteQueue``: writes run one at a time in a thread worker, in the order they
+were asked for, so a teammate's sync holding the write lock never freezes the keys. Once saved
+the row is redrawn from what the service returns; if the write fails, the row goes back to
+what is stored with the reason beside it. Completing and exporting go through the same queue
+(after the ticks before them); leaving the walker waits for the queue to empty.
 
-Text from the knowledge base is stripped of control sequences and drawn as plain ``Text`` or
-``Segment`` (never parsed as markup).
+Text from the knowledge base is stripped of control sequences and drawn as plain ``Text``
+(never parsed as markup).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.geometry import Size
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.strip import Strip
-from textual.widgets import Footer, Input, Select, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
 from vendortui.app.checklists.clock import show_moment, time_left
+from vendortui.app.checklists.export import check_target, file_name, one_line
 from vendortui.app.checklists.records import ItemView, RunDetail
 from vendortui.app.errors import KbError
-from vendortui.app.text import strip_control
 from vendortui.models.enums import ItemState, RunStatus
 from vendortui.models.ids import utcnow
+from vendortui.screens.checklist_lines import ChecklistLines
+from vendortui.screens.checklist_prompts import RollbackPrompt, TextPrompt
 from vendortui.screens.confirm import ConfirmScreen
-from vendortui.screens.cursor_view import CursorView
+from vendortui.screens.write_queue import WriteQueue
 
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService, TickResult
     from vendortui.screens.app import VendorTui
 
-GLYPHS: dict[str, tuple[str, str]] = {
-    ItemState.DONE: ("[x]", "checklist--done"),
-    ItemState.NOT_APPLICABLE: ("[-]", "checklist--na"),
-    ItemState.BLOCKED: ("[!]", "checklist--blocked"),
-    ItemState.OPEN: ("[ ]", "checklist--open"),
-}
 BAR_WIDTH = 30
-
-
-def plain(value: object) -> str:
-    """Knowledge-base text on one line, control sequences removed."""
-    return " ".join(strip_control(str(value)).split())
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cropped with an ellipsis, or as is when it fits."""
-    if width <= 0:
-        return ""
-    return set_cell_size(text, width - 1) + "…" if cell_len(text) > width else text
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A run of consecutive items with the same section: ``items[start:end]``."""
-
-    key: str
-    title: str
-    start: int
-    end: int
-
-
-def sections_of(items: list[ItemView]) -> list[Section]:
-    """The sections in walking order, from the items' section keys."""
-    out: list[Section] = []
-    start = 0
-    for index in range(1, len(items) + 1):
-        if index == len(items) or items[index].section_key != items[start].section_key:
-            first = items[start]
-            out.append(Section(first.section_key, first.section_title, start, index))
-            start = index
-    return out
-
-
-class ChecklistLines(CursorView, can_focus=True):
-    """Sections and items as lines: a cursor, folding, and drawing only what is visible.
-
-    A row is ``-1 - s`` for the header of section ``s``, or an item index ``>= 0``.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,o", "fold", "Fold"),
-        Binding("z", "fold_all", "Fold all", show=False),
-    ]
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "checklist--section",
-        "checklist--current-stage",
-        "checklist--cursor",
-        "checklist--done",
-        "checklist--na",
-        "checklist--blocked",
-        "checklist--open",
-        "checklist--muted",
-        "checklist--warning",
-    }
-
-    DEFAULT_CSS = """
-    ChecklistLines { height: 1fr; overflow-x: hidden; background: $surface; }
-    ChecklistLines > .checklist--section { text-style: bold; color: $text-accent; }
-    ChecklistLines > .checklist--current-stage { color: $text-warning; text-style: bold; }
-    ChecklistLines > .checklist--cursor { background: $panel; }
-    ChecklistLines:focus > .checklist--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
-    ChecklistLines > .checklist--done { color: $text-success; text-style: bold; }
-    ChecklistLines > .checklist--na { color: $text-muted; }
-    ChecklistLines > .checklist--blocked { color: $text-error; text-style: bold; }
-    ChecklistLines > .checklist--open { color: $text; }
-    ChecklistLines > .checklist--muted { color: $text-muted; }
-    ChecklistLines > .checklist--warning { color: $text-warning; }
-    """  # noqa: E501
-
-    class Highlighted(Message):
-        """The cursor moved (or the item under it changed)."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.items: list[ItemView] = []
-        self.sections: list[Section] = []
-        self.section_of: list[int] = []
-        self.folded: set[int] = set()
-        self.rows: list[int] = []
-        self.row_of: dict[int, int] = {}
-        self.cursor = 0
-        self.current_stage = ""
-
-    # Data -------------------------------------------------------------------------------------
-
-    def set_items(self, items: list[ItemView], current_stage: str, cursor_item: int) -> None:
-        """Show ``items`` with the cursor on item ``cursor_item``; folds are kept by key."""
-        folded_keys = {self.sections[s].key for s in self.folded if s < len(self.sections)}
-        self.items = items
-        self.current_stage = current_stage
-        self.sections = sections_of(items)
-        self.section_of = [0] * len(items)
-        for number, section in enumerate(self.sections):
-            for index in range(section.start, section.end):
-                self.section_of[index] = number
-        self.folded = {n for n, s in enumerate(self.sections) if s.key in folded_keys}
-        self._layout()
-        self.move_to_item(cursor_item)
-
-    def _layout(self) -> None:
-        """Rebuild the visible rows after a fold changed (O(items), no drawing)."""
-        rows: list[int] = []
-        for number, section in enumerate(self.sections):
-            rows.append(-1 - number)
-            if number not in self.folded:
-                rows.extend(range(section.start, section.end))
-        self.rows = rows
-        self.row_of = {row: y for y, row in enumerate(rows)}
-        self.virtual_size = Size(0, len(rows))
-        self.refresh()
-
-    def update_item(self, index: int, item: ItemView, current_stage: str) -> None:
-        """One item changed: redraw its line and its section's header, nothing else."""
-        self.items[index] = item
-        if current_stage != self.current_stage:
-            self.current_stage = current_stage
-            self.refresh()
-        for row in (index, -1 - self.section_of[index]):
-            if row in self.row_of:
-                self.refresh_line(self.row_of[row])
-        self.post_message(self.Highlighted())
-
-    @property
-    def current_item(self) -> int | None:
-        """The index of the item under the cursor (``None`` on a section header)."""
-        if not self.rows:
-            return None
-        row = self.rows[self.cursor]
-        return row if row >= 0 else None
-
-    @property
-    def current_section(self) -> int | None:
-        """The section of the row under the cursor."""
-        if not self.rows:
-            return None
-        row = self.rows[self.cursor]
-        return -1 - row if row < 0 else self.section_of[row]
-
-    # Cursor -----------------------------------------------------------------------------------
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def move_to(self, row: int) -> None:
-        """Put the cursor on visible row ``row`` and scroll it into view."""
-        if self.rows:
-            super().move_to(row)
-
-    def cursor_moved(self, old: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(self.cursor)
-        self.post_message(self.Highlighted())
-
-    def move_to_item(self, index: int) -> None:
-        """Put the cursor on an item, unfolding its section if needed."""
-        if not self.items:
-            return
-        index = max(0, min(index, len(self.items) - 1))
-        section = self.section_of[index]
-        if section in self.folded:
-            self.folded.discard(section)
-            self._layout()
-        self.move_to(self.row_of[index])
-
-    def next_item(self) -> None:
-        """Move to the next visible item (after a tick: walking goes forward)."""
-        for y in range(self.cursor + 1, len(self.rows)):
-            if self.rows[y] >= 0:
-                self.move_to(y)
-                return
-
-    def action_fold(self) -> None:
-        """Fold or unfold the section under the cursor; the cursor stays on its header."""
-        section = self.current_section
-        if section is None:
-            return
-        self.folded ^= {section}
-        self._layout()
-        self.move_to(self.row_of[-1 - section])
-
-    def action_fold_all(self) -> None:
-        """Fold every section, or unfold them all when all are folded."""
-        section = self.current_section
-        every = set(range(len(self.sections)))
-        self.folded = set() if self.folded == every else every
-        self._layout()
-        if section is not None:
-            self.move_to(self.row_of[-1 - section])
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        y = round(self.scroll_y) + offset.y
-        if y < len(self.rows):
-            self.move_to(y)
-            if event.chain >= 2 and self.rows[y] < 0:
-                self.action_fold()
-
-    # Drawing ----------------------------------------------------------------------------------
-
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        index = round(self.scroll_y) + y
-        if index >= len(self.rows):
-            return Strip.blank(width, base)
-        row_style = base + self._style("checklist--cursor") if index == self.cursor else base
-        row = self.rows[index]
-        if row < 0:
-            segments, flexible = self._section_segments(-1 - row), 1
-        else:
-            segments, flexible = self._item_segments(row), 3
-        fixed = sum(cell_len(text) for n, (text, _) in enumerate(segments) if n != flexible)
-        text, style = segments[flexible]
-        segments[flexible] = (fit(text, max(10, width - fixed)), style)
-        styled = [Segment(text, row_style + style) for text, style in segments]
-        return Strip(styled).adjust_cell_length(width, row_style)
-
-    def _section_segments(self, number: int) -> list[tuple[str, Style]]:
-        section = self.sections[number]
-        states = Counter(item.state for item in self.items[section.start : section.end])
-        settled = states[ItemState.DONE] + states[ItemState.NOT_APPLICABLE]
-        out = [
-            ("▸ " if number in self.folded else "▾ ", self._style("checklist--section")),
-            (plain(section.title or section.key), self._style("checklist--section")),
-            (f"  {settled}/{section.end - section.start}", self._style("checklist--muted")),
-        ]
-        if states[ItemState.BLOCKED]:
-            blocked = states[ItemState.BLOCKED]
-            out.append((f"  {blocked} blocked", self._style("checklist--blocked")))
-        if section.key and section.key == self.current_stage:
-            out.append(("  ◀ current stage", self._style("checklist--current-stage")))
-        return out
-
-    def _item_segments(self, index: int) -> list[tuple[str, Style]]:
-        item = self.items[index]
-        glyph, glyph_style = GLYPHS.get(item.state, ("[?]", "checklist--open"))
-        out = [("   ", Style()), (glyph, self._style(glyph_style)), (" ", Style())]
-        out.append(
-            (
-                plain(item.text),
-                self._style("checklist--na") if item.state == ItemState.NOT_APPLICABLE else Style(),
-            )
-        )
-        if not item.required:
-            out.append(("  optional", self._style("checklist--muted")))
-        if item.state == ItemState.BLOCKED and item.blocked_reason:
-            out.append((f"  ({plain(item.blocked_reason)})", self._style("checklist--blocked")))
-        missing = item.missing
-        if missing and item.state != ItemState.DONE:
-            label = "needs a note" if missing == "note" else "needs a link"
-            out.append((f"  {label}", self._style("checklist--warning")))
-        else:
-            marks = ("  ✎" if item.note else "") + ("  ↗" if item.evidence_url else "")
-            if marks:
-                out.append((marks, self._style("checklist--muted")))
-        return out
-
-
-class TextPrompt(ModalScreen[object]):
-    """Ask for one line (a note, a link, a reason) and save it; a refusal shows in place.
-
-    ``save`` runs the service call and returns what the prompt dismisses with; a ``KbError``
-    keeps the prompt open with the sentence under the input.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    DEFAULT_CSS = """
-    TextPrompt { align: center middle; }
-    TextPrompt > Vertical {
-        width: 90; max-width: 100%; height: auto; padding: 1 2;
-        border: thick $accent; background: $surface;
-    }
-    TextPrompt .prompt-about { color: $text-muted; margin-bottom: 1; }
-    TextPrompt .prompt-error { color: $text-error; }
-    TextPrompt .prompt-keys { color: $text-muted; margin-top: 1; }
-    """
-
-    def __init__(
-        self, title: str, about: str, value: str, placeholder: str, save: Callable[[str], object]
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.about = about
-        self.value = value
-        self.placeholder = placeholder
-        self.save = save
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(plain(self.title_text), style="bold"))
-            if self.about:
-                yield Static(Text(strip_control(self.about)), classes="prompt-about")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static("", classes="prompt-error")
-            yield Static("enter saves · escape cancels", classes="prompt-keys")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        try:
-            result = self.save(event.value)
-        except KbError as error:
-            self.query_one(".prompt-error", Static).update(Text(str(error)))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class RollbackPrompt(ModalScreen[object]):
-    """Why, which stage, and the incident it was suspected of; who is the current user."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    DEFAULT_CSS = """
-    RollbackPrompt { align: center middle; }
-    RollbackPrompt > Vertical {
-        width: 90; max-width: 100%; height: auto; padding: 1 2;
-        border: thick $error; background: $surface;
-    }
-    RollbackPrompt .prompt-label { margin-top: 1; }
-    RollbackPrompt .prompt-error { color: $text-error; }
-    RollbackPrompt .prompt-keys { color: $text-muted; margin-top: 1; }
-    """
-
-    def __init__(
-        self,
-        stages: list[tuple[str, str]],
-        stage: str,
-        save: Callable[[str, str, str], object],
-    ) -> None:
-        super().__init__()
-        self.stages = stages
-        self.stage = stage
-        self.save = save
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Record a rollback", style="bold"))
-            yield Static("Why was it rolled back?", classes="prompt-label")
-            yield Input(placeholder="error rate doubled on checkout", id="rollback-why")
-            yield Static("Which stage was rolled back?", classes="prompt-label")
-            yield Select(
-                [(Text(plain(title)), key) for key, title in self.stages],
-                value=self.stage,
-                allow_blank=False,
-                id="rollback-stage",
-            )
-            yield Static("Incident it was suspected of (id or link)", classes="prompt-label")
-            yield Input(placeholder="INC-1234 or https://...", id="rollback-incident")
-            yield Static("", classes="prompt-error")
-            yield Static("enter saves · escape cancels", classes="prompt-keys")
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        why = self.query_one("#rollback-why", Input).value
-        stage = self.query_one("#rollback-stage", Select).value
-        incident = self.query_one("#rollback-incident", Input).value
-        try:
-            result = self.save(why, str(stage), incident)
-        except KbError as error:
-            self.query_one(".prompt-error", Static).update(Text(str(error)))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChecklistWalker(Screen[None]):
@@ -466,6 +78,8 @@ class ChecklistWalker(Screen[None]):
         self.detail: RunDetail | None = None
         self.status = ""
         self.stage = ""
+        self.writes = WriteQueue(self)
+        self.closing = False
 
     @property
     def service(self) -> ChecklistService:
@@ -526,46 +140,76 @@ class ChecklistWalker(Screen[None]):
         index = self.lines.current_item
         return None if index is None else self.lines.items[index]
 
-    def _apply(self, result: object, *, advance: bool = False) -> None:
-        """Show what a tick returned: one line, its header, the counts."""
-        if result is None:
+    # Writes -----------------------------------------------------------------------------------
+
+    def _change(
+        self, item: ItemView, state: str | None, *, advance: bool = False, **values: str
+    ) -> None:
+        """Check a change of ``item`` (a refusal is a notification), then draw and queue it."""
+        try:
+            proposed = self.service.preview(item, state, **values)
+        except KbError as error:
+            self.notify(str(error), severity="error", markup=False)
             return
-        tick: TickResult = result  # type: ignore[assignment]
-        index = next(i for i, item in enumerate(self.lines.items) if item.id == tick.item.id)
-        self.lines.update_item(index, tick.item, tick.current_stage)
+        self._submit(proposed, state, values, advance=advance)
+
+    def _submit(
+        self, proposed: ItemView, state: str | None, values: dict[str, str], *, advance: bool
+    ) -> None:
+        """Draw ``proposed`` as saving, move on, and queue the write that saves it."""
+        self.lines.show_pending(proposed)
+        self._paint_progress()
+        if advance:
+            self.lines.next_item()
+        service, item_id = self.service, proposed.id
+        self.writes.submit(
+            lambda: service.mark(item_id, state, **values),
+            self._saved,
+            lambda error: self._failed(item_id, error),
+        )
+
+    def _saved(self, tick: TickResult) -> None:
+        """A tick was saved: its row, its header and the counts from what was stored."""
+        self.lines.show_saved(tick.item, tick.current_stage)
         changed = tick.run_status != self.status or tick.current_stage != self.stage
         self.status, self.stage = tick.run_status, tick.current_stage
         self._paint_progress()
         if changed:
             self._paint_head()
-        if advance:
-            self.lines.next_item()
 
-    def _mark(self, state: str | None, *, advance: bool = False, **values: str) -> None:
-        item = self._item()
-        if item is None:
-            return
-        try:
-            result = self.service.mark(item.id, state, **values)
-        except KbError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self._apply(result, advance=advance)
+    def _failed(self, item_id: str, error: KbError) -> None:
+        """A tick was not saved: the row shows what is stored and why, beside the item."""
+        self.lines.show_failed(item_id, str(error))
+        self._paint_progress()
+        self._paint_detail()
+        self.notify(str(error), severity="error", markup=False)
 
     def _ask(
         self,
+        item: ItemView,
+        state: str | None,
+        field: str,
+        value: str,
         title: str,
         about: str,
-        value: str,
         placeholder: str,
-        save: Callable[[str], object],
         *,
         advance: bool = False,
     ) -> None:
-        self.app.push_screen(
-            TextPrompt(title, about, value, placeholder, save),
-            lambda result: self._apply(result, advance=advance),
-        )
+        """Ask for ``field`` of ``item`` (a note, link or reason), checked in the prompt, and
+        queue the change once it closes."""
+        service = self.service
+
+        def check(text: str) -> tuple[dict[str, str], ItemView]:
+            values = {field: text}
+            return values, service.preview(item, state, **values)
+
+        def answered(result: object) -> None:
+            if result is not None:
+                values, proposed = cast("tuple[dict[str, str], ItemView]", result)
+                self._submit(proposed, state, values, advance=advance)
+
+        self.app.push_screen(TextPrompt(title, about, value, placeholder, check), answered)
 
     # Drawing ----------------------------------------------------------------------------------
 
@@ -574,16 +218,16 @@ class ChecklistWalker(Screen[None]):
             return
         run = self.detail.run
         head = Text.assemble(
-            (plain(run.title), "bold"),
+            (one_line(run.title), "bold"),
             "  ·  ",
-            (plain(run.vendor), "bold"),
+            (one_line(run.vendor), "bold"),
             (f"  ·  {run.template_key} v{run.template_version}", "dim"),
-            (f"  ·  started {show_moment(run.started_at)} by {plain(run.started_by)}", "dim"),
+            (f"  ·  started {show_moment(run.started_at)} by {one_line(run.started_by)}", "dim"),
         )
         if self.status == RunStatus.COMPLETED:
             when = show_moment(run.completed_at) if run.completed_at else "earlier"
             head.append(
-                f"\nCompleted {when} by {plain(run.completed_by)}: read-only. "
+                f"\nCompleted {when} by {one_line(run.completed_by)}: read-only. "
                 "m exports it as Markdown.",
                 style="bold",
             )
@@ -591,7 +235,7 @@ class ChecklistWalker(Screen[None]):
             head.append(f"\nStatus: {self.status.replace('_', ' ')}")
             title = next((s.title for s in self.detail.stages if s.key == self.stage), "")
             if title:
-                head.append(f"  ·  current stage: {plain(title)}")
+                head.append(f"  ·  current stage: {one_line(title)}")
         now = utcnow()
         for deadline in self.detail.deadlines:
             late = deadline.due_at < now and not deadline.met
@@ -622,6 +266,10 @@ class ChecklistWalker(Screen[None]):
             f"{counts[ItemState.BLOCKED]} blocked · {counts[ItemState.OPEN]} open"
             f"  ({len(items)} items)"
         )
+        if self.writes.pending:
+            bar.append(f"  · saving {self.writes.pending}…", style="italic")
+            if self.closing:
+                bar.append(" closing once saved", style="italic")
         self.query_one("#walker-progress", Static).update(bar, layout=False)
 
     @on(ChecklistLines.Highlighted)
@@ -631,24 +279,28 @@ class ChecklistWalker(Screen[None]):
         if item is None:
             section = self.lines.current_section
             title = self.lines.sections[section].title if section is not None else ""
-            heading = Text.assemble((plain(title), "bold"), ("  enter folds or unfolds", "dim"))
+            heading = Text.assemble((one_line(title), "bold"), ("  enter folds or unfolds", "dim"))
             pane.update(heading, layout=False)
             return
-        text = Text(plain(item.text), style="bold")
+        text = Text(one_line(item.text), style="bold")
+        if item.id in self.lines.saving:
+            text.append("  saving…", style="italic dim")
+        elif item.id in self.lines.failed:
+            text.append(f"\nNot saved: {one_line(self.lines.failed[item.id])}", style="bold red")
         if item.help:
-            text.append(f"\n{plain(item.help)}", style="italic dim")
+            text.append(f"\n{one_line(item.help)}", style="italic dim")
         needs = "a note" if item.needs_note else "an evidence link" if item.needs_evidence else ""
         rule = "required" if item.required else "optional"
         text.append(f"\n{rule}" + (f", needs {needs} to be done" if needs else ""), style="dim")
         if item.blocked_reason:
-            text.append(f"\nBlocked: {plain(item.blocked_reason)}", style="red")
+            text.append(f"\nBlocked: {one_line(item.blocked_reason)}", style="red")
         if item.note:
-            text.append(f"\nNote: {plain(item.note)}")
+            text.append(f"\nNote: {one_line(item.note)}")
         if item.evidence_url:
-            text.append(f"\nEvidence: {plain(item.evidence_url)}")
+            text.append(f"\nEvidence: {one_line(item.evidence_url)}")
         if item.state_at:
             text.append(
-                f"\n{item.state.replace('_', ' ')} by {plain(item.state_by)} "
+                f"\n{item.state.replace('_', ' ')} by {one_line(item.state_by)} "
                 f"at {show_moment(item.state_at)}",
                 style="dim",
             )
@@ -657,14 +309,20 @@ class ChecklistWalker(Screen[None]):
     # Actions ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.EDITING and self.read_only:
+        if action in self.EDITING and (self.read_only or self.closing):
             return False
         if action == "rollback":
             return bool(self.detail and self.detail.stages)
         return True
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Leave once every queued write has been saved or has failed (each ends within the
+        database's lock wait), so nothing typed is silently dropped."""
+        if self.closing:
+            return
+        self.closing = True
+        self._paint_progress()
+        self.writes.when_idle(lambda: self.dismiss(None))
 
     def action_done(self) -> None:
         """Space: done (asking for the note or link a required item needs), or back to open."""
@@ -673,35 +331,40 @@ class ChecklistWalker(Screen[None]):
             self.lines.action_fold()
             return
         if item.state == ItemState.DONE:
-            self._mark(ItemState.OPEN)
+            self._change(item, ItemState.OPEN)
             return
         missing = item.missing
         if missing == "note":
             self._ask(
+                item,
+                ItemState.DONE,
+                "note",
+                item.note,
                 "This item needs a note before it is done",
                 item.help or item.text,
-                item.note,
                 "what was checked, who decided, when",
-                lambda value: self.service.mark(item.id, ItemState.DONE, note=value),
                 advance=True,
             )
         elif missing == "evidence":
             self._ask(
+                item,
+                ItemState.DONE,
+                "evidence_url",
+                item.evidence_url,
                 "This item needs an evidence link before it is done",
                 item.help or item.text,
-                item.evidence_url,
                 "https://...",
-                lambda value: self.service.mark(item.id, ItemState.DONE, evidence_url=value),
                 advance=True,
             )
         else:
-            self._mark(ItemState.DONE, advance=True)
+            self._change(item, ItemState.DONE, advance=True)
 
     def action_not_applicable(self) -> None:
         item = self._item()
         if item is not None:
             opening = item.state == ItemState.NOT_APPLICABLE
-            self._mark(ItemState.OPEN if opening else ItemState.NOT_APPLICABLE, advance=not opening)
+            target = ItemState.OPEN if opening else ItemState.NOT_APPLICABLE
+            self._change(item, target, advance=not opening)
 
     def action_block(self) -> None:
         """b: blocked (asks why), or unblocked when it already is."""
@@ -709,48 +372,55 @@ class ChecklistWalker(Screen[None]):
         if item is None:
             return
         if item.state == ItemState.BLOCKED:
-            self._mark(ItemState.OPEN)
+            self._change(item, ItemState.OPEN)
             return
         self._ask(
+            item,
+            ItemState.BLOCKED,
+            "reason",
+            "",
             "Why is this item blocked?",
             item.text,
-            "",
             "waiting for the vendor's SOC 2 report",
-            lambda value: self.service.mark(item.id, ItemState.BLOCKED, reason=value),
         )
 
     def action_note(self) -> None:
         item = self._item()
         if item is not None:
             self._ask(
+                item,
+                None,
+                "note",
+                item.note,
                 "Note",
                 item.text,
-                item.note,
                 "what was checked, who decided, when",
-                lambda value: self.service.mark(item.id, None, note=value),
             )
 
     def action_evidence(self) -> None:
         item = self._item()
         if item is not None:
             self._ask(
+                item,
+                None,
+                "evidence_url",
+                item.evidence_url,
                 "Evidence link",
                 item.text,
-                item.evidence_url,
                 "https://...",
-                lambda value: self.service.mark(item.id, None, evidence_url=value),
             )
 
     def action_rollback(self) -> None:
-        """R: record a rollback of a stage as an event on the vendor."""
+        """R: record a rollback of a stage as an event on the vendor (saved by the prompt, in
+        a worker)."""
         if self.detail is None or not self.detail.stages:
             return
         stages = [(stage.key, stage.title) for stage in self.detail.stages]
         default = self.stage or stages[-1][0]
-        run_id = self.run_id
+        service, run_id = self.service, self.run_id
 
         def save(why: str, stage: str, incident: str) -> object:
-            return self.service.record_rollback(run_id, why=why, stage=stage, incident=incident)
+            return service.record_rollback(run_id, why=why, stage=stage, incident=incident)
 
         def saved(event_id: object) -> None:
             if event_id is not None:
@@ -759,21 +429,25 @@ class ChecklistWalker(Screen[None]):
         self.app.push_screen(RollbackPrompt(stages, default, save), saved)
 
     def action_complete(self) -> None:
-        """C: complete the run (asks first); it becomes read-only."""
+        """C: complete the run (asks first; saved after the ticks before it); it becomes
+        read-only."""
         if self.detail is None:
             return
-        title = plain(self.detail.run.title)
+        title = one_line(self.detail.run.title)
+        service, run_id = self.service, self.run_id
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.service.complete(self.run_id)
-            except KbError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
+        def completed(_: object) -> None:
             self.notify(f"{title} completed; it is now read-only.", markup=False)
             self.refresh_data()
+
+        def failed(error: KbError) -> None:
+            self._paint_progress()
+            self.notify(str(error), severity="error", markup=False)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.writes.submit(lambda: service.complete(run_id), completed, failed)
+                self._paint_progress()
 
         self.app.push_screen(
             ConfirmScreen(f"Complete {title}? It becomes read-only history.", yes="Complete"),
@@ -781,13 +455,33 @@ class ChecklistWalker(Screen[None]):
         )
 
     def action_export(self) -> None:
-        """m: save the run as Markdown in the current directory."""
-        try:
-            path = self.service.save_markdown(self.run_id, Path.cwd())
-        except KbError as error:
-            self.notify(str(error), severity="error", markup=False)
+        """m: ask where to save the run as Markdown (a new file; the current folder by
+        default), then save it after the ticks before it."""
+        if self.detail is None:
             return
-        self.notify(f"Saved {path}", markup=False)
+        default = Path.cwd() / file_name(self.detail.run, utcnow().date())
+        service, run_id = self.service, self.run_id
+
+        def saved(path: Path) -> None:
+            self.notify(f"Saved {path}", markup=False)
+
+        def failed(error: KbError) -> None:
+            self.notify(str(error), severity="error", markup=False)
+
+        def answered(path: object) -> None:
+            if isinstance(path, Path):
+                self.writes.submit(lambda: service.save_markdown(run_id, path), saved, failed)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Export as Markdown",
+                "Where to save it: a new file (an existing one is never replaced).",
+                str(default),
+                "folder/name.md",
+                check_target,
+            ),
+            answered,
+        )
 
     def action_reload(self) -> None:
         """r: read the run again (to see a teammate's ticks)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from vendortui.app.checklists import clock
-from vendortui.app.checklists.export import run_json, run_markdown
+from vendortui.app.checklists.export import check_target, open_new, run_json, run_markdown
 from vendortui.app.checklists.records import (
     ITEM_COLUMNS,
     SETTLED,
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 NOTE_MAX = 4000
 REASON_MAX = 500
-DEMO_NOTE = "Recorded when the demo knowledge base was loaded."
 
 
 class ItemRefused(FieldError):
@@ -92,7 +91,7 @@ class ChecklistService:
     def warm_up(self) -> None:
         """Import the ORM and every table now (a thread in the walker calls this on open), so
         the first tick does not pay the ~300 ms SQLModel import."""
-        _load_tables()
+        load_tables()
 
     # Templates ----------------------------------------------------------------------------
 
@@ -109,7 +108,7 @@ class ChecklistService:
         Runs copy their items, so replacing a template with a new version never changes a run
         that already started; the version must go up so exports say which text was walked.
         """
-        _load_tables()
+        load_tables()
         from sqlmodel import col, select
 
         from vendortui.models import ChecklistTemplate
@@ -229,31 +228,44 @@ class ChecklistService:
         """The run as a JSON-ready object."""
         return run_json(self.detail(run_id))
 
-    def save_markdown(self, run_id: str, directory: Path) -> Path:
-        """Write the Markdown export to a new file in ``directory``; never overwrites one."""
-        run = self.run(run_id)
-        text = self.export_markdown(run.id)
-        stem = f"{run.vendor_slug}-{run.template_key}-{utcnow():%Y-%m-%d}"
-        path, n = directory / f"{stem}.md", 2
-        while path.exists():
-            path, n = directory / f"{stem}-{n}.md", n + 1
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise KbError(f"Could not write {path} ({exc.strerror}).") from None
-        return path
+    def save_markdown(self, run_id: str, path: Path) -> Path:
+        """Write the run's Markdown export to a new file at ``path`` (the user chose it; an
+        existing file is never overwritten). Returns the absolute path written."""
+        text = self.export_markdown(run_id)
+        target = check_target(str(path))
+        with open_new(target) as out:
+            out.write(text)
+        return target
 
     # Writes -------------------------------------------------------------------------------
 
     def start_run(self, vendor_id: str, template_key: str) -> RunSummary:
         """Start a run of a template for a vendor: the template's items are copied into it."""
-        _load_tables()
+        load_tables()
         template = self.catalog(refresh=True).get(template_key)
         now = utcnow()
         with self.db.write() as session:
-            _live_vendor(session, vendor_id)
-            run, _ = _add_run(session, vendor_id, template, now, current_user())
+            live_vendor(session, vendor_id)
+            run, _ = add_run(session, vendor_id, template, now, current_user())
         return self.run(run.id)
+
+    def preview(
+        self,
+        item: ItemView,
+        state: str | None = None,
+        *,
+        note: str | None = None,
+        evidence_url: str | None = None,
+        reason: str | None = None,
+    ) -> ItemView:
+        """``item`` as ``mark`` would leave it, or the same refusal, without the database.
+
+        The walker calls this on the UI thread to draw a tick at once (as saving) and to refuse
+        a note or link inside its prompt; ``mark`` applies the same rules again to the stored
+        row inside its transaction, which may have changed since ``item`` was read.
+        """
+        change = _change(state, note, evidence_url, reason)
+        return _next(item, change, current_user(), utcnow())
 
     def mark(
         self,
@@ -272,10 +284,7 @@ class ChecklistService:
         This is the walker's hot path (a repaint must follow within 16 ms), so it speaks SQL
         on the write transaction's own connection instead of building ORM objects.
         """
-        target = _state(state) if state is not None else None
-        note = _text(note, NOTE_MAX, "note") if note is not None else None
-        evidence_url = _link(evidence_url) if evidence_url is not None else None
-        reason = _text(reason, REASON_MAX, "reason") if reason is not None else None
+        change = _change(state, note, evidence_url, reason)
         now, who = utcnow(), current_user()
         stamp = db_time(now)
         with self.db.write() as session:
@@ -296,7 +305,7 @@ class ChecklistService:
             if run is None:
                 raise KbError("That checklist run no longer exists (perhaps removed by a sync).")
             _check_writable(run[0], parse_moment(run[1]), run[2])
-            item = _next(item_from_row(row), target, note, evidence_url, reason, who, now)
+            item = _next(item_from_row(row), change, who, now)
             conn.execute(
                 "UPDATE checklist_item SET state = ?, note = ?, evidence_url = ?,"
                 " blocked_reason = ?, state_by = ?, state_at = ?, updated_at = ?, updated_by = ?"
@@ -340,7 +349,7 @@ class ChecklistService:
 
         Refused while a required item is open, or any item is blocked.
         """
-        _load_tables()
+        load_tables()
         from sqlmodel import col, select
 
         from vendortui.models import ChecklistItem, ChecklistRun
@@ -382,7 +391,7 @@ class ChecklistService:
         Who is the current user; the event's body names the stage, the reason, the incident it
         was suspected of and the run. Returns the event's id.
         """
-        _load_tables()
+        load_tables()
         from vendortui.models import Event
 
         detail = self.detail(run_id)
@@ -417,70 +426,15 @@ class ChecklistService:
             updated_by=who,
         )
         with self.db.write() as session:
-            _live_vendor(session, detail.run.vendor_id)
+            live_vendor(session, detail.run.vendor_id)
             session.add(event)
         return event.id
-
-    def start_demo_run(
-        self,
-        vendor_id: str,
-        template_key: str,
-        started: datetime,
-        completed: datetime | None,
-        done_items: list[str],
-    ) -> str:
-        """A run as if walked in the past, for the demo knowledge base; returns its id.
-
-        ``done_items`` are item keys ticked done (a completed run has every item done). Items
-        that need a note or link get a demo one, so the demo obeys the same rules as a walk.
-        """
-        _load_tables()
-        from vendortui.models import ChecklistTick
-
-        template = self.catalog().get(template_key)
-        known = {item.key for _, item in template.items()}
-        unknown = sorted(set(done_items) - known)
-        if unknown:
-            raise KbError(f"The demo names items {unknown} that {template_key!r} does not have.")
-        who, when = current_user(), completed or started
-        with self.db.write() as session:
-            _live_vendor(session, vendor_id)
-            run, items = _add_run(session, vendor_id, template, started, who)
-            for item in items:
-                if completed is not None or item.item_key in done_items:
-                    item.state, item.state_by, item.state_at = ItemState.DONE, who, when
-                    item.note = DEMO_NOTE if item.needs_note else ""
-                    item.evidence_url = (
-                        f"https://example.com/evidence/{item.item_key}"
-                        if item.needs_evidence
-                        else ""
-                    )
-                    session.add(
-                        ChecklistTick(
-                            run_id=run.id,
-                            item_id=item.id,
-                            state=item.state,
-                            note=item.note,
-                            evidence_url=item.evidence_url,
-                            created_at=when,
-                            updated_at=when,
-                            updated_by=who,
-                        )
-                    )
-            stages = [section.key for section in template.stages]
-            if completed is not None:
-                run.status, run.completed_at, run.completed_by = RunStatus.COMPLETED, completed, who
-                run.current_stage, run.stage_entered_at = "", None
-            elif stages:
-                stage = current_stage(((i.section_key, i.required, i.state) for i in items), stages)
-                run.current_stage, run.stage_entered_at = stage, when if stage else None
-        return run.id
 
 
 # Helpers ------------------------------------------------------------------------------------
 
 
-def _load_tables() -> None:
+def load_tables() -> None:
     """Import every table module before an ORM write.
 
     ``models`` resolves its classes lazily; a run's foreign key names ``vendor``, and SQLAlchemy
@@ -491,11 +445,11 @@ def _load_tables() -> None:
     models.load_all()
 
 
-def _add_run(
+def add_run(
     session: Session, vendor_id: str, template: Template, started: datetime, who: str
 ) -> tuple[ChecklistRun, list[ChecklistItem]]:
-    """Add a run and a copy of every template item (not yet flushed, so callers may adjust
-    them); the run keeps the template's version."""
+    """Add a run and a copy of every template item (not yet flushed, so callers such as the
+    demo loader may adjust them); the run keeps the template's version."""
     from vendortui.models import ChecklistItem, ChecklistRun
 
     stages = template.stages
@@ -571,22 +525,38 @@ def _restate_run(
     return new_status, new_stage
 
 
-def _next(
-    item: ItemView,
-    target: str | None,
-    note: str | None,
-    evidence_url: str | None,
-    reason: str | None,
-    who: str,
-    now: datetime,
-) -> ItemView:
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """What one tick asks for, checked; ``None`` keeps the item's value."""
+
+    state: str | None
+    note: str | None
+    evidence_url: str | None
+    reason: str | None
+
+
+def _change(
+    state: str | None, note: str | None, evidence_url: str | None, reason: str | None
+) -> _Change:
+    """The values of a tick checked one by one (state known, lengths, a web link)."""
+    return _Change(
+        _state(state) if state is not None else None,
+        _text(note, NOTE_MAX, "note") if note is not None else None,
+        _link(evidence_url) if evidence_url is not None else None,
+        _text(reason, REASON_MAX, "reason") if reason is not None else None,
+    )
+
+
+def _next(item: ItemView, change: _Change, who: str, now: datetime) -> ItemView:
     """The item after a tick, or a refusal: blocked needs a reason, done needs its proof."""
-    state = target or item.state
-    note = item.note if note is None else note
-    evidence_url = item.evidence_url if evidence_url is None else evidence_url
+    state = change.state or item.state
+    note = item.note if change.note is None else change.note
+    evidence_url = item.evidence_url if change.evidence_url is None else change.evidence_url
     blocked_reason = ""
     if state == ItemState.BLOCKED:
-        blocked_reason = reason or (item.blocked_reason if item.state == ItemState.BLOCKED else "")
+        blocked_reason = change.reason or (
+            item.blocked_reason if item.state == ItemState.BLOCKED else ""
+        )
         if not blocked_reason:
             raise FieldError("reason", "say why the item is blocked")
     changed = state != item.state
@@ -613,7 +583,8 @@ def db_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _live_vendor(session: Session, vendor_id: str) -> None:
+def live_vendor(session: Session, vendor_id: str) -> None:
+    """Refuse to add to a vendor that is gone (a teammate may have deleted it and synced)."""
     from vendortui.models import Vendor
 
     vendor = session.get(Vendor, vendor_id)

@@ -8,6 +8,7 @@ commands that write (start, import) import SQLModel.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -131,18 +132,34 @@ def _show_args(parser: argparse.ArgumentParser) -> None:
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--markdown", action="store_true", help="Markdown (the default)")
     form.add_argument("--json", action="store_true", help="JSON")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (a new file; never replaces one) instead of printing",
+    )
     add_db_argument(parser)
 
 
 @command("checklist show", "print a run with every item (Markdown or JSON)", _show_args)
 def checklist_show(args: argparse.Namespace) -> int:
-    """A run for the security team (Markdown) or for scripts (JSON)."""
+    """A run for the security team (Markdown) or for scripts (JSON), printed or saved to the
+    new file ``--output`` names (checked before anything is read, created exclusively)."""
+    from vendortui.app.checklists.export import check_target, open_new
+
+    target = check_target(args.output) if args.output is not None else None
     service = _kb(args, for_writing=False).checklists
     run = service.run(args.run)
-    if args.json:
-        print_json(service.export_json(run.id))
-    else:
-        print(service.export_markdown(run.id), end="")
+    with contextlib.ExitStack() as stack:
+        if target is not None:
+            out = stack.enter_context(open_new(target))
+            stack.enter_context(contextlib.redirect_stdout(out))
+        if args.json:
+            print_json(service.export_json(run.id))
+        else:
+            print(service.export_markdown(run.id), end="")
+    if target is not None:
+        print(f"Saved {target}", file=sys.stderr)
     return 0
 
 

@@ -1,14 +1,20 @@
-"""Helpers for the checklist tests: a vendor, a minimal App around the walker, screen text."""
+"""Helpers for the checklist tests: a vendor, a minimal App around the walker, screen text,
+and waiting for a condition (never for a length of time)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from vendortui.app.kb import KnowledgeBase
@@ -53,6 +59,52 @@ class WalkerApp(App[None]):
 def screen_text(app: App[None]) -> str:
     """What the terminal shows, as plain text lines."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+LIMIT = 60.0
+"""How long a condition may take before the test fails: a bound for a machine busy with
+other work, never a pause; every wait ends as soon as its condition holds."""
+POLL = 0.005
+"""How often a condition is checked while the app (and its thread workers) run."""
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until ``condition()`` is true; fail naming ``what`` after ``LIMIT``."""
+    deadline = time.monotonic() + LIMIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(POLL)
+        await pilot.pause()
+
+
+async def walker_on_screen(pilot: Pilot[None]) -> ChecklistWalker:
+    """The walker once it shows its run (``WalkerApp`` pushes it when it mounts)."""
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, ChecklistWalker) and screen.detail is not None
+
+    await until(pilot, shown, "the walker to show its run")
+    screen = pilot.app.screen
+    assert isinstance(screen, ChecklistWalker)
+    return screen
+
+
+@asynccontextmanager
+async def walking(
+    kb: KnowledgeBase, run_id: str, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[WalkerApp, Pilot[None], ChecklistWalker]]:
+    """A ``WalkerApp`` on ``run_id``, its pilot, and the walker once it shows the run."""
+    app = WalkerApp(kb, run_id)
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot, await walker_on_screen(pilot)
+
+
+async def all_saved(pilot: Pilot[None], walker: ChecklistWalker) -> None:
+    """Every write the walker queued has been saved or has failed, and is drawn."""
+    await until(pilot, lambda: not walker.writes.pending, "the walker's writes to finish")
+    await until(pilot, lambda: "saving…" not in screen_text(pilot.app), "a repaint")
 
 
 def vendortui(*args: str) -> subprocess.CompletedProcess[str]:

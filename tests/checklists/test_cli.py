@@ -74,6 +74,35 @@ def test_start_list_show_a_run(kb: KnowledgeBase, vendor_id: str) -> None:
     assert as_json[0]["counts"]["done"] == 1
 
 
+def test_show_writes_to_a_new_file_only_when_asked(
+    kb: KnowledgeBase, vendor_id: str, tmp_path: Path
+) -> None:
+    db = str(kb.path)
+    run = kb.checklists.start_run(vendor_id, "sunset")
+    printed = vendortui("checklist", "show", run.id, "--db", db).stdout
+    target = tmp_path / "exports" / "sunset.md"
+    missing = vendortui("checklist", "show", run.id, "--output", str(target), "--db", db)
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == (
+        f"vendortui: The folder {target.parent} does not exist; create it or choose another.\n"
+    )
+    target.parent.mkdir()
+    saved = vendortui("checklist", "show", run.id, "-o", str(target), "--db", db)
+    assert (saved.returncode, saved.stdout, saved.stderr) == (0, "", f"Saved {target}\n")
+    assert target.read_text() == printed
+    again = vendortui("checklist", "show", run.id, "--json", "-o", str(target), "--db", db)
+    assert again.returncode == 2
+    assert again.stderr == f"vendortui: {target} already exists; give a new file name.\n"
+    assert target.read_text() == printed, "an existing file is never replaced"
+    as_json = target.with_suffix(".json")
+    assert (
+        vendortui("checklist", "show", run.id, "--json", "-o", str(as_json), "--db", db).returncode
+        == 0
+    )
+    assert json.loads(as_json.read_text())["run"]["id"] == run.id
+    assert sorted(p.name for p in target.parent.iterdir()) == ["sunset.json", "sunset.md"]
+
+
 def test_checklist_errors_are_one_sentence(kb: KnowledgeBase, vendor_id: str) -> None:
     db = str(kb.path)
     for args, message in [

@@ -10,6 +10,7 @@ import pytest
 
 from tests.checklists.conftest import SMALL, write
 from vendortui.app.checklists import clock, due
+from vendortui.app.demo import add_demo_run
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Setting, Vendor
 
@@ -78,9 +79,7 @@ def _rules(kb: KnowledgeBase, today: date, within: int = 30, **kwargs: object) -
 
 
 def _review(kb: KnowledgeBase, vendor_id: str, completed: datetime) -> None:
-    kb.checklists.start_demo_run(
-        vendor_id, "annual-review", completed - timedelta(days=2), completed, []
-    )
+    add_demo_run(kb, vendor_id, "annual-review", completed - timedelta(days=2), completed, [])
 
 
 def test_annual_review_due_one_cadence_after_the_last_completed(
@@ -148,7 +147,7 @@ def test_blocked_items_are_listed_with_their_reason(kb: KnowledgeBase, vendor_id
 
 def test_a_rollout_stalled_in_a_stage_uses_the_setting(kb: KnowledgeBase, vendor_id: str) -> None:
     started = datetime(2026, 1, 1, 12, tzinfo=UTC)
-    kb.checklists.start_demo_run(vendor_id, "rollout", started, None, [])
+    add_demo_run(kb, vendor_id, "rollout", started, None, [])
     stalled = [r for r in _rules(kb, date(2026, 1, 15), tz=UTC) if r[0] == "rollout_stalled"]
     assert stalled == []
     [(_, severity, when, why, _)] = [
@@ -202,6 +201,6 @@ def test_a_team_review_template_counts_as_an_annual_review(
     team = team.replace("    stage: true\n", "")
     kb.checklists.import_template(write(tmp_path / "team-review.yaml", team))
     completed = datetime(2025, 6, 1, 12, tzinfo=UTC)
-    kb.checklists.start_demo_run(vendor_id, "team-review", completed, completed, [])
+    add_demo_run(kb, vendor_id, "team-review", completed, completed, [])
     [(_, severity, when, _, _)] = _rules(kb, date(2026, 6, 1), tz=UTC)
     assert (severity, when) == ("due", date(2026, 6, 1))

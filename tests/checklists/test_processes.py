@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.checklists.conftest import WalkerApp, write
+from tests.checklists.conftest import WalkerApp, walker_on_screen, write
 from vendortui.app.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +61,27 @@ def _read_ticks(child: subprocess.Popen[str], count: int, timeout: float = 60) -
     return ticked
 
 
+def _wait_for_files(paths: list[Path], children: list[subprocess.Popen[str]]) -> None:
+    """Wait until every path exists (each child writes one when its walker is open), failing
+    at once if a child died and after a minute at most on a busy machine."""
+    deadline = time.monotonic() + 60
+    while not all(path.exists() for path in paths):
+        dead = [child for child in children if child.poll() is not None]
+        if dead or time.monotonic() > deadline:
+            for child in children:
+                child.kill()
+            errors = [child.communicate()[1] for child in children]
+            raise AssertionError(f"a walker child did not open: {errors}")
+        time.sleep(0.01)
+
+
 def test_two_processes_tick_the_same_run_at_the_same_time(
     kb: KnowledgeBase, vendor_id: str, tmp_path: Path
 ) -> None:
     kb.checklists.import_template(write(tmp_path / "wide-rollout.yaml", _template(80)))
     run = kb.checklists.start_run(vendor_id, "wide-rollout")
     go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{p}" for p in (0, 1)]
     files = {p: (tmp_path / f"done-{p}", tmp_path / f"out-{p}.json") for p in (0, 1)}
     children = [
         _child(
@@ -74,6 +89,7 @@ def test_two_processes_tick_the_same_run_at_the_same_time(
             str(kb.path),
             run.id,
             str(p),
+            str(ready[p]),
             str(go),
             str(files[p][0]),
             str(files[1 - p][0]),
@@ -82,7 +98,7 @@ def test_two_processes_tick_the_same_run_at_the_same_time(
         )
         for p in (0, 1)
     ]
-    time.sleep(2.0)  # both walkers open and waiting
+    _wait_for_files(ready, children)
     go.write_text("go")
     for child in children:
         try:
@@ -145,8 +161,7 @@ async def test_reopening_after_the_kill_resumes_in_the_walker(
     child.wait(timeout=30)
     app = WalkerApp(kb, run.id)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        lines = app.screen.lines  # type: ignore[attr-defined]
+        lines = (await walker_on_screen(pilot)).lines
         assert lines.items[0].id == first and lines.items[0].state == "done"
         index = lines.current_item
         assert index is not None and lines.items[index].state == "open"

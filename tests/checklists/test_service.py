@@ -224,9 +224,27 @@ def test_exports_list_every_item_with_state_note_evidence_who_and_when(
     assert by_key["signed-off"]["by"] == WHO and by_key["signed-off"]["at"]
     assert by_key["staging-checked"]["evidence_url"] == "https://g.example/d"
     assert [s["key"] for s in data["stages"]] == ["staging", "full"]
-    saved = kb.checklists.save_markdown(run.id, kb.path.parent)
-    again = kb.checklists.save_markdown(run.id, kb.path.parent)
-    assert saved != again and saved.read_text() == markdown
+    target = kb.path.parent / "review.md"
+    assert kb.checklists.save_markdown(run.id, target) == target
+    assert target.read_text() == markdown
+
+
+def test_an_export_goes_only_to_a_new_file_the_user_named(
+    kb: KnowledgeBase, vendor_id: str, tmp_path: Path
+) -> None:
+    run = kb.checklists.start_run(vendor_id, "sunset")
+    kept = write(tmp_path / "kept.md", "someone's notes")
+    refusals = {
+        str(kept): "already exists; give a new file name",
+        str(tmp_path): "is a folder; give a file name inside it",
+        str(tmp_path / "missing" / "x.md"): "does not exist; create it or choose another",
+        "  ": "Give a file name to export to",
+    }
+    for path, sentence in refusals.items():
+        with pytest.raises(KbError, match=sentence):
+            kb.checklists.save_markdown(run.id, Path(path))
+    assert kept.read_text() == "someone's notes"
+    assert list(tmp_path.rglob("*.md")) == [kept], "nothing else was written"
 
 
 def test_offers_follow_status_and_pii_and_are_not_repeated(

@@ -11,30 +11,28 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from tests.checklists.conftest import SHIPPED, WalkerApp, screen_text
-from vendortui.app.kb import KnowledgeBase
-from vendortui.screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
-from vendortui.screens.checklist_walker import (
-    ChecklistLines,
-    ChecklistWalker,
-    RollbackPrompt,
-    TextPrompt,
+from tests.checklists.conftest import (
+    SHIPPED,
+    WalkerApp,
+    all_saved,
+    screen_text,
+    until,
+    walker_on_screen,
+    walking,
 )
+from vendortui.app.demo import add_demo_run
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.checklist_prompts import RollbackPrompt, TextPrompt
+from vendortui.screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
+from vendortui.screens.checklist_walker import ChecklistWalker
 from vendortui.screens.confirm import ConfirmScreen
 
 SIZE = (120, 40)
 
 
-def _walker(app: App[None]) -> ChecklistWalker:
-    screen = app.screen
-    assert isinstance(screen, ChecklistWalker), type(screen)
-    return screen
-
-
 async def _type(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*text)
     await pilot.press("enter")
-    await pilot.pause()
 
 
 async def _answer(pilot: Pilot[None], text: str) -> None:
@@ -48,10 +46,7 @@ async def test_walk_each_shipped_template_end_to_end(
     kb: KnowledgeBase, vendor_id: str, template: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, template)
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        walker = _walker(app)
+    async with walking(kb, run.id) as (app, pilot, walker):
         total = len(walker.lines.items)
         for index in range(total):
             item = walker.lines.items[index]
@@ -72,12 +67,10 @@ async def test_walk_each_shipped_template_end_to_end(
         await pilot.press("C")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "read-only" in text
+        await until(pilot, lambda: "read-only" in screen_text(app), "the run to be completed")
         before = [item.state for item in walker.lines.items]
         await pilot.press("space", "x")
-        await pilot.pause()
+        assert not walker.writes.pending, "a completed run takes no ticks"
         assert [item.state for item in walker.lines.items] == before
     stored = kb.checklists.detail(run.id)
     assert stored.run.status == "completed" and stored.run.completed_by == "tester@example.com"
@@ -97,14 +90,10 @@ async def test_walk_each_shipped_template_end_to_end(
 
 async def test_reopening_resumes_at_the_first_open_item(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    async with WalkerApp(kb, run.id).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("space", "space")
-        await pilot.pause()
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        walker = _walker(app)
+        await all_saved(pilot, walker)
+    async with walking(kb, run.id) as (app, pilot, walker):
         assert walker.lines.current_item == 2
         third = walker.lines.items[2].text
         assert third in screen_text(app).split("─" * 20)[-1], "the detail pane shows it"
@@ -115,18 +104,16 @@ async def test_blocked_asks_why_and_refusals_stay_in_the_prompt(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "annual-review")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        walker = _walker(app)
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("b")
         assert isinstance(app.screen, TextPrompt)
         await pilot.press("enter")
-        await pilot.pause()
+        refusal = "reason: say why the item is blocked"
+        await until(pilot, lambda: refusal in screen_text(app), "the refusal under the input")
         assert isinstance(app.screen, TextPrompt), "an empty reason is refused in place"
-        assert "reason: say why the item is blocked" in screen_text(app)
         await _type(pilot, "waiting for SOC 2")
         assert app.screen is walker
+        await all_saved(pilot, walker)
         first = walker.lines.items[0]
         assert (first.state, first.blocked_reason) == ("blocked", "waiting for SOC 2")
         assert "[!] The security questionnaire" in screen_text(app)
@@ -134,38 +121,37 @@ async def test_blocked_asks_why_and_refusals_stay_in_the_prompt(
         await pilot.press("e")
         await _answer(pilot, "ftp://files.example/q.pdf")
         assert isinstance(app.screen, TextPrompt)
-        assert "An evidence link must be a web address" in screen_text(app)
+        link = "An evidence link must be a web address"
+        await until(pilot, lambda: link in screen_text(app), "the refusal under the input")
         await pilot.press("escape")
-        await pilot.pause()
         assert app.screen is walker and walker.lines.items[0].evidence_url == ""
+        assert not walker.writes.pending, "a refused or cancelled prompt writes nothing"
         await pilot.press("b")
-        await pilot.pause()
+        await all_saved(pilot, walker)
         assert walker.lines.items[0].state == "open", "b on a blocked item unblocks it"
         await pilot.press("n")
         await _answer(pilot, "asked the vendor on Monday")
+        await all_saved(pilot, walker)
         assert walker.lines.items[0].note == "asked the vendor on Monday"
         assert walker.lines.items[0].state == "open"
+    stored = kb.checklists.detail(run.id).items[0]
+    assert (stored.state, stored.note) == ("open", "asked the vendor on Monday")
 
 
 async def test_sections_fold_and_unfold(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "rollout")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        lines = app.screen.query_one(ChecklistLines)
+    async with walking(kb, run.id) as (app, pilot, walker):
+        lines = walker.lines
         assert len(lines.rows) == 29 + 5
         await pilot.press("enter")
-        await pilot.pause()
-        assert len(lines.rows) == 29 + 5 - 3
-        assert lines.current_item is None and "▸ Before the first stage" in screen_text(app)
+        assert len(lines.rows) == 29 + 5 - 3 and lines.current_item is None
+        folded = "▸ Before the first stage"
+        await until(pilot, lambda: folded in screen_text(app), "the folded header drawn")
         await pilot.press("space")
-        await pilot.pause()
         assert len(lines.rows) == 29 + 5, "space on a section header unfolds it too"
         await pilot.press("z")
-        await pilot.pause()
         assert len(lines.rows) == 5
         await pilot.press("z", "j", "G")
-        await pilot.pause()
         assert lines.current_item == 28
         await pilot.press("g", "k")
         assert lines.cursor == 0
@@ -173,41 +159,32 @@ async def test_sections_fold_and_unfold(kb: KnowledgeBase, vendor_id: str) -> No
 
 async def test_rollback_is_one_key_and_only_in_rollouts(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "rollout")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert "R Rollback" in screen_text(app)
+    async with walking(kb, run.id) as (app, pilot, _):
+        await until(pilot, lambda: "R Rollback" in screen_text(app), "the footer's keys")
         await pilot.press("R")
         assert isinstance(app.screen, RollbackPrompt)
         await pilot.press(*"p99 doubled", "tab", "tab")
         await pilot.press(*"INC-77", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChecklistWalker)
+        await until(pilot, lambda: isinstance(app.screen, ChecklistWalker), "the record saved")
     [event] = kb.card(vendor_id).events
     assert event.kind == "rollback"
     assert event.title == "Rolled back from Stage 1: staging or dev-test: p99 doubled"
     assert "- Suspected incident: INC-77" in event.body
     other = kb.checklists.start_run(vendor_id, "sunset")
-    app = WalkerApp(kb, other.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with walking(kb, other.id) as (app, pilot, _):
+        await until(pilot, lambda: "N/A" in screen_text(app), "the footer's keys")
         assert "Rollback" not in screen_text(app)
         await pilot.press("R")
-        await pilot.pause()
         assert isinstance(app.screen, ChecklistWalker)
 
 
 async def test_refresh_shows_a_teammates_ticks(kb: KnowledgeBase, vendor_id: str) -> None:
     run = kb.checklists.start_run(vendor_id, "keep-the-lights-on")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        walker = _walker(app)
+    async with walking(kb, run.id) as (_, pilot, walker):
         last = walker.lines.items[-1]
         kb.checklists.mark(last.id, "not_applicable")  # someone else, same file
         assert walker.lines.items[-1].state == "open"
         await pilot.press("r")
-        await pilot.pause()
         assert walker.lines.items[-1].state == "not_applicable"
         assert walker.lines.current_item == 0, "the cursor stays where it was"
 
@@ -217,20 +194,33 @@ async def test_export_back_and_a_deleted_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     run = kb.checklists.start_run(vendor_id, "sunset")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with walking(kb, run.id) as (app, pilot, walker):
         await pilot.press("m")
-        await pilot.pause()
-        [saved] = list(tmp_path.glob("acme-observability-sunset-*.md"))
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt), "m asks where to save"
+        default = prompt.query_one(Input).value
+        assert default.startswith(f"{tmp_path}/acme-observability-sunset-"), default
+        await pilot.press("enter")
+        await all_saved(pilot, walker)
+        saved = Path(default)
         assert saved.read_text().startswith("# Sunset: Acme Observability")
+        await pilot.press("m")
+        await _answer(pilot, default)
+        taken = "already exists; give a new file name"
+        await until(pilot, lambda: taken in screen_text(app), "the refusal under the input")
+        await _answer(pilot, str(tmp_path / "no-folder" / "x.md"))
+        await until(pilot, lambda: "does not exist" in screen_text(app), "the next refusal")
+        monkeypatch.setenv("HOME", str(tmp_path))
+        await _answer(pilot, "~/review.md")
+        await all_saved(pilot, walker)
+        assert (tmp_path / "review.md").read_text() == saved.read_text()
+        assert sorted(tmp_path.glob("*.md")) == sorted([saved, tmp_path / "review.md"])
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.closed and not isinstance(app.screen, ChecklistWalker)
+        await until(pilot, lambda: app.closed, "the walker to close")
+        assert not isinstance(app.screen, ChecklistWalker)
     app = WalkerApp(kb, "no-such-run")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.closed, "a missing run is a notification, not a traceback"
+        await until(pilot, lambda: app.closed, "a missing run to close the walker")
 
 
 async def test_untrusted_text_is_drawn_as_text(kb: KnowledgeBase) -> None:
@@ -244,9 +234,8 @@ async def test_untrusted_text_is_drawn_as_text(kb: KnowledgeBase) -> None:
     run = kb.checklists.start_run(evil.id, "keep-the-lights-on")
     first = kb.checklists.detail(run.id).items[0]
     kb.checklists.mark(first.id, "blocked", reason="[link=file:///etc]x[/link] \x1b[2J")
-    app = WalkerApp(kb, run.id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with walking(kb, run.id) as (app, pilot, _):
+        await until(pilot, lambda: "Corp" in screen_text(app), "the run drawn")
         text = screen_text(app)
         assert "[bold red]Evil[/] \\u001b]0;pwned\\u0007Corp" in text
         assert "([link=file:///etc]x[/link] \\u001b[2J)" in text
@@ -275,7 +264,8 @@ class PanelApp(App[None]):
 async def test_the_runs_panel_lists_opens_and_starts_runs(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
-    done = kb.checklists.start_demo_run(
+    done = add_demo_run(
+        kb,
         vendor_id,
         "annual-review",
         kb.card(vendor_id).vendor.created_at,
@@ -284,35 +274,34 @@ async def test_the_runs_panel_lists_opens_and_starts_runs(
     )
     app = PanelApp(kb, vendor_id)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
         panel = app.query_one(ChecklistRunsPanel)
         assert [run.id for run in panel.runs] == [done]
-        assert "Annual review" in screen_text(app) and "completed" in screen_text(app)
+        await until(pilot, lambda: "Annual review" in screen_text(app), "the runs drawn")
+        assert "completed" in screen_text(app)
         await pilot.press("s")
-        await pilot.pause()
         assert isinstance(app.screen, TemplatePicker)
         options = app.screen.query_one(OptionList)
         options.highlighted = next(
             i for i in range(options.option_count) if options.get_option_at_index(i).id == "sunset"
         )
         await pilot.press("enter")
-        await pilot.pause()
-        walker = _walker(app)
+        walker = await walker_on_screen(pilot)
         assert walker.detail is not None and walker.detail.run.template_key == "sunset"
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: "changed" in app.messages, "the walker to close")
         assert app.messages == ["started sunset", "changed"]
         assert [run.template_key for run in panel.runs] == ["sunset", "annual-review"]
         panel.offer("breach-response", "The vendor reported a breach.")
-        await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Start the Breach response checklist now?" in screen_text(app)
+        offered = "Start the Breach response checklist now?"
+        await until(pilot, lambda: offered in screen_text(app), "the offer drawn")
         await pilot.press("y")
-        await pilot.pause()
-        assert _walker(app).detail.run.template_key == "breach-response"
-        assert "Deadline: 72-hour regulator notification due" in screen_text(app)
+        walker = await walker_on_screen(pilot)
+        assert walker.detail.run.template_key == "breach-response"
+        deadline = "Deadline: 72-hour regulator notification due"
+        await until(pilot, lambda: deadline in screen_text(app), "the breach clock drawn")
         await pilot.press("q")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is not walker, "the walker to close")
         await pilot.press("enter")
-        await pilot.pause()
-        assert _walker(app).detail.run.template_key == "breach-response", "enter opens a run"
+        walker = await walker_on_screen(pilot)
+        assert walker.detail.run.template_key == "breach-response", "enter opens a run"

@@ -1,10 +1,11 @@
 """Child processes for the process tests: a person walking a run in the walker (headless).
 
-python -m tests.checklists.workers tick DB RUN PARITY GO MINE THEIRS OUT
-    wait for GO, tick every item whose position has PARITY (0 or 1) as fast as the walker
-    takes keys, write MINE, wait for THEIRS, press r, write what the walker shows to OUT.
+python -m tests.checklists.workers tick DB RUN PARITY READY GO MINE THEIRS OUT
+    open the walker, write READY, wait for GO, tick every item whose position has PARITY
+    (0 or 1) as fast as the walker takes keys, write MINE once every tick is saved, wait for
+    THEIRS, press r, write what the walker shows to OUT.
 python -m tests.checklists.workers walk DB RUN
-    tick items one after another forever, printing ``TICKED <item id>`` after each.
+    tick items one after another forever, printing ``TICKED <item id>`` once each is saved.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.checklists.conftest import WalkerApp
+from tests.checklists.conftest import WalkerApp, all_saved, walker_on_screen
 from vendortui.app.kb import KnowledgeBase
-from vendortui.screens.checklist_walker import ChecklistWalker, TextPrompt
+from vendortui.screens.checklist_prompts import TextPrompt
 
 
 async def _wait_for(path: Path, timeout: float = 60) -> None:
@@ -31,25 +32,25 @@ async def _wait_for(path: Path, timeout: float = 60) -> None:
 
 
 async def tick(
-    db: str, run_id: str, parity: int, go: str, mine: str, theirs: str, out: str
+    db: str, run_id: str, parity: int, ready: str, go: str, mine: str, theirs: str, out: str
 ) -> None:
     kb = KnowledgeBase.open(Path(db))
     app = WalkerApp(kb, run_id)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        walker = app.screen
-        assert isinstance(walker, ChecklistWalker)
+        walker = await walker_on_screen(pilot)
         kb.checklists.warm_up()
+        Path(ready).write_text("ready")
         await _wait_for(Path(go))
         moments = []
         for index in range(parity, len(walker.lines.items), 2):
             walker.lines.move_to_item(index)
             await pilot.press("space")
             moments.append(time.time())
+        await all_saved(pilot, walker)
+        assert not walker.lines.failed, walker.lines.failed
         Path(mine).write_text("done")
         await _wait_for(Path(theirs))
         await pilot.press("r")
-        await pilot.pause()
         states = [item.state for item in walker.lines.items]
     Path(out).write_text(json.dumps({"states": states, "first": moments[0], "last": moments[-1]}))
     kb.db.close()
@@ -59,9 +60,7 @@ async def walk(db: str, run_id: str) -> None:
     kb = KnowledgeBase.open(Path(db))
     app = WalkerApp(kb, run_id)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        walker = app.screen
-        assert isinstance(walker, ChecklistWalker)
+        walker = await walker_on_screen(pilot)
         while True:
             index = walker.lines.current_item
             assert index is not None
@@ -72,7 +71,8 @@ async def walk(db: str, run_id: str) -> None:
                 proof = "checked" if item.needs_note else f"https://e.example/{item.item_key}"
                 app.screen.query_one(Input).value = proof
                 await pilot.press("enter")
-            if walker.lines.items[index].state != "done":
+            await all_saved(pilot, walker)
+            if walker.lines.items[index].state != "done" or walker.lines.failed:
                 raise SystemExit(f"item {index} was not ticked")
             print(f"TICKED {item_id}", flush=True)
 
@@ -80,7 +80,7 @@ async def walk(db: str, run_id: str) -> None:
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "tick":
-        db, run_id, parity, go, mine, theirs, out = args
-        asyncio.run(tick(db, run_id, int(parity), go, mine, theirs, out))
+        db, run_id, parity, ready, go, mine, theirs, out = args
+        asyncio.run(tick(db, run_id, int(parity), ready, go, mine, theirs, out))
     else:
         asyncio.run(walk(*args))
