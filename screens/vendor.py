@@ -40,7 +40,7 @@ from vendortui.screens.forms import (
     role_fields,
     save_edit,
 )
-from vendortui.screens.runbook import MarkdownLines, RunbookEditor, RunbookPane, edit_externally
+from vendortui.screens.runbook import RunbookEditor, RunbookPane, edit_externally
 
 if TYPE_CHECKING:
     from vendortui.app.kb import VendorCard
@@ -632,4 +632,4 @@ class VendorScreen(Screen[None]):
     def focus_runbook(self) -> None:
         """Show the runbook tab (used by the command palette's "Runbook" command)."""
         self.action_show_tab("runbook")
-        self.query_one(MarkdownLines).focus()
+        self.query_one("#runbook-view").focus()
