@@ -38,6 +38,8 @@ LONG_LINE = 4_000
 """Lines longer than this are cut into pieces of this many characters."""
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_CONTINUES = re.compile(r"[ \t\n]|([-+*]|\d{1,9}[.)])([ \t\n]|$)")
+"""A line that may continue the block before a blank line: indented, or a list item."""
 
 KIND = {
     "heading_open": "heading",
@@ -118,9 +120,10 @@ def _lines(text: str) -> Iterator[str]:
 
 def sections(text: str) -> Iterator[Section]:
     """Cut ``text`` into sections. A soft cut is a blank line outside a code fence followed
-    by an unindented line, where CommonMark always starts a new top-level block (a loose list
-    at worst continues as a second list). A hard cut inside a fence closes it and reopens it
-    with the same opening line in the next section."""
+    by an unindented line that is not a list item, where CommonMark starts a new top-level
+    block (an HTML block such as ``<pre>`` spanning blank lines is the exception it misses).
+    A hard cut inside a fence closes it and reopens it with the same opening line in the next
+    section; elsewhere it ends a paragraph or a list where it falls."""
     current: list[str] = []
     size = 0
     start = 0
@@ -142,9 +145,10 @@ def sections(text: str) -> Iterator[Section]:
                 fence = None
         soft = (
             fence is None
-            and not line.strip()
-            and following[:1] not in ("", " ", "\t", "\n")
             and (len(current) >= SECTION_LINES or size >= SECTION_CHARS)
+            and not line.strip()
+            and following
+            and not _CONTINUES.match(following)
         )
         hard = len(current) >= HARD_LINES or size >= HARD_CHARS
         if (soft or hard) and following:
