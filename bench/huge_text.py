@@ -73,6 +73,8 @@ async def measure(size_mb: float, trace: bool) -> dict[str, float]:
         async def until(condition: Callable[[], object]) -> float:
             start = time.perf_counter()
             while not condition():
+                if time.perf_counter() - start > 60:
+                    raise SystemExit(f"gave up waiting at line {sys._getframe(1).f_lineno}")
                 await asyncio.sleep(0.002)
             return time.perf_counter() - start
 
