@@ -25,6 +25,7 @@ from vendortui.app.kb import age
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind, labels
 from vendortui.screens.forms import FormField, FormScreen
+from vendortui.screens.long_text import FullTextScreen, clipped
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -39,6 +40,7 @@ OUTCOME_STYLE = {
     "error": "bold magenta",
 }
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
+READ_ALL = "; f reads every finding in full"
 
 PROBE_FIELDS = (
     FormField("name", "Name"),
@@ -99,9 +101,11 @@ def _result_text(status: Any) -> Text:
             if finding["severity"] == "info":
                 continue
             line.append(f"\n  {finding['severity']}: ", style=SEVERITY_STYLE[finding["severity"]])
-            line.append(strip_control(finding["message"]))
+            line.append_text(clipped(finding["message"], more=READ_ALL))
             if finding.get("hint"):
-                line.append(f"\n    hint: {strip_control(finding['hint'])}", style="dim")
+                hint = clipped(finding["hint"], more=READ_ALL)
+                hint.stylize_before("dim")
+                line.append_text(Text("\n    hint: ", style="dim").append_text(hint))
     return line
 
 
@@ -114,6 +118,7 @@ class AuthPanel(Vertical):
         Binding("r", "run_probes", "Run probes"),
         Binding("a", "add_probe", "Add probe"),
         Binding("escape", "cancel_run", "Cancel run", show=False),
+        Binding("f", "read_findings", "Read findings"),
     ]
 
     DEFAULT_CSS = """
@@ -130,6 +135,7 @@ class AuthPanel(Vertical):
         self.can_focus = True
         self._cancel = threading.Event()
         self._probing = False
+        self._statuses: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield Static("SSO probes: r run, a add. Loading...", id="probe-summary")
@@ -153,6 +159,7 @@ class AuthPanel(Vertical):
         self.app.call_from_thread(self._show, statuses)  # type: ignore[arg-type]
 
     async def _show(self, statuses: list[Any]) -> None:
+        self._statuses = statuses
         box = self.query_one("#probe-list", VerticalScroll)
         await box.remove_children()
         summary = self.query_one("#probe-summary", Static)
@@ -165,6 +172,18 @@ class AuthPanel(Vertical):
             if len(status.durations_ms) > 1:
                 widgets.append(Sparkline(status.durations_ms, summary_function=max))
             await box.mount_all(widgets)
+
+    def action_read_findings(self) -> None:
+        """Every finding of the latest runs, whole (the list shows the start of long ones)."""
+        parts = []
+        for status in self._statuses:
+            findings = json.loads(status.latest.findings or "[]") if status.latest else []
+            parts.append(f"{status.config.name}\n")
+            for finding in findings:
+                parts.append(f"  {finding['severity']}: {finding['message']}\n")
+                if finding.get("hint"):
+                    parts.append(f"    hint: {finding['hint']}\n")
+        self.app.push_screen(FullTextScreen("Probe findings", "".join(parts) or "No probes yet."))
 
     def action_add_probe(self) -> None:
         kb = self.app.kb

@@ -17,11 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from vendortui.screens.block_view import BlockView
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import FormScreen
 from vendortui.screens.home import FilterInput, HomeScreen
 from vendortui.screens.people import PeopleScreen
-from vendortui.screens.runbook import MarkdownLines, RunbookEditor
+from vendortui.screens.runbook import RunbookEditor, RunbookPane
 from vendortui.screens.vendor import VendorScreen
 from vendortui.screens.vendor_list import VirtualList
 
@@ -39,7 +40,7 @@ SECTIONS: Sequence[tuple[str, Sequence[BindingType]]] = (
     ),
     ("Vendor and attention lists", VirtualList.BINDINGS),
     ("Vendor screen (keys follow the active tab)", VendorScreen.BINDINGS),
-    ("Runbook tab", MarkdownLines.BINDINGS),
+    ("Runbook tab", [*BlockView.BINDINGS, *RunbookPane.BINDINGS]),
     ("Runbook editor", RunbookEditor.BINDINGS),
     ("People", PeopleScreen.BINDINGS),
     ("Forms", FormScreen.BINDINGS),

@@ -18,6 +18,7 @@ from rich.text import Text
 from vendortui.app.card import status_text
 from vendortui.app.kb import age
 from vendortui.app.text import strip_control
+from vendortui.screens.long_text import cell
 
 if TYPE_CHECKING:
     from vendortui.app.kb import RoleLine, VendorCard
@@ -28,9 +29,11 @@ BAD = "bold red"
 
 
 def clip(value: str, width: int, lines: int) -> str:
-    """``value`` wrapped to ``width`` and cut to ``lines`` lines, with an ellipsis if cut."""
-    wrapped = textwrap.wrap(strip_control(value), width) or [""]
-    if len(wrapped) > lines:
+    """``value`` wrapped to ``width`` and cut to ``lines`` lines, with an ellipsis if cut.
+    Only the start is wrapped: a pasted megabyte must not be wrapped on the UI thread."""
+    enough = max(1, width) * (lines + 1)
+    wrapped = textwrap.wrap(strip_control(value[:enough]), width) or [""]
+    if len(wrapped) > lines or len(value) > enough:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: max(0, width - 1)] + "…"
     return "\n".join(wrapped)
@@ -77,16 +80,16 @@ def lifecycle(card: VendorCard, width: int, now: datetime) -> RenderableType:
 
 def _contact(line: RoleLine) -> Text:
     person = line.person
-    bits = [strip_control(b) for b in (person.email, person.phone, person.chat) if b]
-    return Text(" · ".join(bits) or "no contact details", style=MUTED)
+    bits = [cell(b) for b in (person.email, person.phone, person.chat) if b]
+    return Text(" · ", style=MUTED).join(bits) if bits else Text("no contact details", MUTED)
 
 
 def _who(line: RoleLine, team: bool = True) -> Text:
     person = line.person
-    text = Text(strip_control(person.name), style="bold")
+    text = Text(style="bold").append_text(cell(person.name))
     extra = person.organisation or (person.team if team else "")
     if extra:
-        text.append(f" ({strip_control(extra)})")
+        text.append_text(Text.assemble(" (", cell(extra), ")"))
     if not person.active:
         text.append(" inactive", style=BAD)
     return text
@@ -108,8 +111,9 @@ def people(card: VendorCard) -> RenderableType:
             "Power users",
             Text(", ").join(
                 Text.assemble(
-                    (f"{strip_control(line.role.team or line.person.team or '?')}: ", MUTED),
-                    strip_control(line.person.name),
+                    Text(style=MUTED).append_text(cell(line.role.team or line.person.team or "?")),
+                    (": ", MUTED),
+                    cell(line.person.name),
                 )
                 for line in power
             ),
@@ -133,7 +137,7 @@ def recent_events(card: VendorCard, limit: int = 5) -> RenderableType:
         grid.add_row(
             f"{event.occurred_at:%Y-%m-%d}",
             Text(event.kind.replace("_", " "), style=kind_style),
-            Text(strip_control(event.title)),
+            cell(event.title),
         )
     if len(card.events) > limit:
         grid.add_row("", "", Text(f"+{len(card.events) - limit} more on the Events tab", MUTED))

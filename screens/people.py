@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from vendortui.app.text import strip_control
+from vendortui.screens.long_text import cell
 from vendortui.screens.vendor import KeyTable
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class PeopleScreen(Screen[None]):
         for p in people:
             table.add_row(
                 *(
-                    Text(strip_control(value))
+                    cell(value)
                     for value in (p.name, p.email, p.phone, p.chat, p.team, p.organisation)
                 ),
                 Text("yes" if p.active else "no", style="" if p.active else "bold red"),

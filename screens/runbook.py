@@ -1,146 +1,109 @@
-"""The runbook tab: Markdown rendered off the UI thread, edited in $EDITOR or a built-in editor.
+"""The runbook tab: Markdown parsed off the UI thread and rendered block by block as it comes
+into view; edited in $EDITOR or a built-in editor, read whole in $PAGER.
 
-Textual's ``Markdown`` widget takes 1.5 s to mount a 751-line document; Rich's ``Markdown``
-renders it in about 0.2 s. So a thread worker renders the runbook to lines at the pane's width,
-and a line-API view draws only the lines on screen: a 1,000-line runbook never freezes the UI.
+Textual's ``Markdown`` widget takes 1.5 s to mount a 751-line document, and Rich's ``Markdown``
+over a whole 5 MB runbook (a pasted log) ran for minutes in 800 MB. So the pane hands the text
+to ``BlockView`` (``screens/block_view.py``): markdown-it-py finds the blocks in a worker, and
+only the blocks on screen are rendered with Rich. The outline (o) lists the headings found by
+the parse and jumps to one; ] and [ step between headings, y copies a code block.
 
-Runbooks come from teammates' commits, so they are untrusted: control sequences are stripped
-before parsing, and links are rendered as text with their URL (``hyperlinks=False``), never as
-clickable terminal hyperlinks, so nothing opens or runs from a runbook.
+Runbooks come from teammates' commits, so they are untrusted: control characters are shown
+escaped before rendering, and links are rendered as text with their URL, never as clickable
+terminal hyperlinks, so nothing opens or runs from a runbook.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.geometry import Size
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Footer, Static, TextArea
 
 from vendortui.app.errors import KbError
 from vendortui.app.kb import age
+from vendortui.app.runbook_doc import iter_blocks
 from vendortui.app.text import strip_control
+from vendortui.screens.block_view import BlockView
 from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.runbook_outline import OutlineScreen
 
 if TYPE_CHECKING:
     from vendortui.models import Runbook
 
-
-def render_markdown(body: str, width: int, code_theme: str = "monokai") -> list[Strip]:
-    """``body`` as Rich Markdown, rendered to lines ``width`` cells wide.
-
-    Pure and thread-safe (its own ``Console``), so it runs in a worker.
-    """
-    console = Console(width=width, force_terminal=True, color_system="truecolor", no_color=False)
-    markdown = Markdown(strip_control(body), code_theme=code_theme, hyperlinks=False)
-    lines = console.render_lines(markdown, console.options.update_width(width), pad=True)
-    return [Strip(line, width) for line in lines]
+NO_RUNBOOK = "*No runbook yet: press e to write one.*"
+LARGE = 256 * 1024
+"""From this size on, the status line says how big the runbook is and that p pages it."""
 
 
-class MarkdownLines(ScrollView, can_focus=True):
-    """Pre-rendered lines, drawn only where visible; j/k, arrows, pages and the wheel scroll."""
+class RunbookPane(Vertical):
+    """When the runbook was last verified and by whom, then the runbook itself."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "scroll_up", "Up", show=False),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
+        Binding("o", "outline", "Outline"),
+        Binding("p", "pager", "Pager"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Strip] = []
-
-    def set_lines(self, lines: list[Strip], width: int) -> None:
-        """Show ``lines`` (all ``width`` cells wide)."""
-        self.lines = lines
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_y) + y
-        width = self.scrollable_content_region.width
-        if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
-        # Rich leaves unstyled cells without a background: put the widget's under them.
-        return self.lines[index].apply_style(self.rich_style).crop_extend(0, width, self.rich_style)
-
-
-class RunbookPane(Vertical):
-    """When the runbook was last verified and by whom, then the rendered runbook."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
         self.runbook: Runbook | None = None
-        self._rendered: tuple[str, int, str] | None = None
+        self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="runbook-status")
-        yield MarkdownLines(id="runbook-view")
+        yield BlockView(id="runbook-view")
+
+    @property
+    def body(self) -> str:
+        return self.runbook.body if self.runbook else NO_RUNBOOK
 
     def clear(self) -> None:
         """Drop what is shown (the vendor screen is switching to another vendor)."""
         self.runbook = None
-        self._rendered = None
-        self.query_one(MarkdownLines).set_lines([], 0)
+        self._shown = None
+        self.query_one(BlockView).load(list)
 
     def show(self, runbook: Runbook | None, now: datetime) -> None:
-        """Show ``runbook`` (``None``: the vendor has none yet); renders only if it changed."""
+        """Show ``runbook`` (``None``: the vendor has none yet); parses only if it changed.
+        Resizes and theme changes re-render only what is on screen (``BlockView``)."""
         self.runbook = runbook
-        self.query_one("#runbook-status", Static).update(verified_line(runbook, now))
-        self._render_runbook()
+        status = verified_line(runbook, now)
+        if len(self.body) >= LARGE:
+            status.append(
+                f"  ·  {len(self.body) / 1e6:.1f} MB: o outline, p whole text in $PAGER", "dim"
+            )
+        self.query_one("#runbook-status", Static).update(status)
+        body = self.body
+        if body != self._shown:
+            self._shown = body
+            self.query_one(BlockView).load(lambda: iter_blocks(body))
 
-    def on_resize(self) -> None:
-        self._render_runbook()
+    def action_outline(self) -> None:
+        view = self.query_one(BlockView)
 
-    def _render_runbook(self) -> None:
-        view = self.query_one(MarkdownLines)
-        width = view.scrollable_content_region.width
-        if width <= 0 or not self.display:
-            return
-        body = self.runbook.body if self.runbook else "*No runbook yet: press e to write one.*"
-        key = (body, width, self.app.theme)
-        if key != self._rendered:
-            self._rendered = key
-            view.loading = True
-            self._render_in_thread(body, width, code_theme(self.app))
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                view.jump_to(index)
+                view.focus()
 
-    @work(thread=True, exclusive=True, group="runbook-render")
-    def _render_in_thread(self, body: str, width: int, theme: str) -> None:
-        lines = render_markdown(body, width, theme)
-        self.app.call_from_thread(self._rendered_lines, lines, width)
+        self.app.push_screen(OutlineScreen(view.blocks, view.complete), chosen)
 
-    def _rendered_lines(self, lines: list[Strip], width: int) -> None:
-        view = self.query_one(MarkdownLines)
-        view.set_lines(lines, width)
-        view.loading = False
-        # A loading widget cannot hold focus; hand it back so j/k scroll straight away.
-        if self.screen.focused is None and view.display:
-            view.focus()
-
-
-def code_theme(app: App[Any]) -> str:
-    """A Pygments theme for code blocks; the ANSI themes keep the terminal's own colours."""
-    if app.current_theme.ansi:
-        return "ansi_dark" if app.current_theme.dark else "ansi_light"
-    return "monokai" if app.current_theme.dark else "default"
+    def action_pager(self) -> None:
+        name = self.runbook.vendor_id if self.runbook else "runbook"
+        try:
+            page_externally(self.app, self.body, name)
+        except KbError as error:
+            self.app.notify(str(error), severity="error", markup=False)
 
 
 def verified_line(runbook: Runbook | None, now: datetime) -> Text:
@@ -211,23 +174,47 @@ def editor_command() -> list[str]:
     return shlex.split(raw)
 
 
+def pager_command() -> list[str]:
+    """``$PAGER`` split like a shell would, else ``less`` (which shows control characters as
+    ``^[``); a readable error if there is neither."""
+    raw = os.environ.get("PAGER")
+    if raw:
+        return shlex.split(raw)
+    if shutil.which("less"):
+        return ["less"]
+    raise KbError("Set $PAGER (or install less) to read the whole runbook in a pager.")
+
+
+def page_externally(app: App[Any], body: str, name: str) -> None:
+    """Hand the terminal to the pager on a copy of ``body`` with its control characters shown
+    escaped (a pager such as ``cat`` would otherwise send them to the terminal)."""
+    run_on_copy(app, pager_command(), strip_control(body), f"{name}-runbook.md", "")
+
+
 def edit_externally(app: App[Any], body: str, name: str) -> str | None:
     """Hand the terminal to ``$EDITOR`` on a temporary copy of ``body``; the new text, or
-    ``None`` if nothing changed. Runs on the UI thread on purpose: the app is suspended."""
-    command = editor_command()
+    ``None`` if nothing changed."""
+    edited = run_on_copy(app, editor_command(), body, f"{name}-runbook.md", "; nothing saved")
+    return None if edited == body else edited
+
+
+def run_on_copy(app: App[Any], command: list[str], body: str, filename: str, failed: str) -> str:
+    """Run ``command`` on a temporary file holding ``body`` with the app suspended; the
+    file's text afterwards (``failed`` ends the sentence if it exits with an error). Runs on
+    the UI thread on purpose: the app is suspended."""
     with tempfile.TemporaryDirectory(prefix="vendortui-") as folder:
-        path = Path(folder) / f"{name}-runbook.md"
+        path = Path(folder) / filename
         path.write_text(body, encoding="utf-8")
         try:
             with app.suspend():
                 result = subprocess.run([*command, str(path)], check=False)
         except SuspendNotSupported:
             raise KbError(
-                "This terminal cannot hand over to an editor; press e for the built-in one."
+                "This terminal cannot hand over to another program; press e for the built-in "
+                "editor, o for the outline."
             ) from None
         except OSError as error:
             raise KbError(f"Could not start {command[0]!r}: {error.strerror}.") from None
         if result.returncode != 0:
-            raise KbError(f"{command[0]} exited with status {result.returncode}; nothing saved.")
-        edited = path.read_text(encoding="utf-8")
-    return None if edited == body else edited
+            raise KbError(f"{command[0]} exited with status {result.returncode}{failed}.")
+        return path.read_text(encoding="utf-8")

@@ -38,7 +38,8 @@ from vendortui.screens.forms import (
     role_fields,
     save_edit,
 )
-from vendortui.screens.runbook import MarkdownLines, RunbookEditor, RunbookPane, edit_externally
+from vendortui.screens.long_text import CELL_CHARS, FullTextScreen, cell, clipped
+from vendortui.screens.runbook import RunbookEditor, RunbookPane, edit_externally
 
 if TYPE_CHECKING:
     from vendortui.app.kb import VendorCard
@@ -107,6 +108,7 @@ ACTION_TAB: dict[str, str] = {
     "add_event": "events",
     "edit_event": "events",
     "delete_event": "events",
+    "read_event": "events",
 }
 """The tab each tab-specific action belongs to; the footer shows only the active tab's."""
 
@@ -134,6 +136,7 @@ class VendorScreen(Screen[None]):
         Binding("a", "add_event", "Add event"),
         Binding("e", "edit_event", "Edit event"),
         Binding("d", "delete_event", "Delete event"),
+        Binding("f", "read_event", "Read all"),
         Binding("r", "reload", "Reload"),
         *(
             Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -260,8 +263,7 @@ class VendorScreen(Screen[None]):
             self.query_one(RunbookPane).show(card.runbook, self.app.now())
 
     def _fill_tables(self, card: VendorCard) -> None:
-        def plain(value: object) -> Text:
-            return Text(strip_control(str(value or "")))
+        plain = cell
 
         roles = self.query_one("#roles-table", KeyTable)
         keep = roles.cursor_row
@@ -314,11 +316,11 @@ class VendorScreen(Screen[None]):
             return
         detail.update(
             Text.assemble(
-                (strip_control(event.title), "bold"),
+                Text(style="bold").append_text(clipped(event.title, CELL_CHARS)),
                 "\n",
-                strip_control(event.body) or "(no details)",
+                clipped(event.body, more="; f reads it all") if event.body else "(no details)",
                 "\n",
-                (f"Source: {strip_control(event.source_url)}\n" if event.source_url else ""),
+                (f"Source: {cell(event.source_url)}\n" if event.source_url else ""),
                 (
                     f"Recorded by {strip_control(event.updated_by)} "
                     f"at {event.updated_at:%Y-%m-%d %H:%M} UTC",
@@ -578,6 +580,12 @@ class VendorScreen(Screen[None]):
         title = f"{'Edit the' if event else 'Add an'} event on {self.vendor_name}"
         self._form(title, EVENT_FIELDS, values, save)
 
+    def action_read_event(self) -> None:
+        """The event's details whole, however long (the detail pane shows the start)."""
+        event = self._event()
+        if event is not None:
+            self.app.push_screen(FullTextScreen(event.title, event.body or "(no details)"))
+
     def action_delete_event(self) -> None:
         event = self._event()
         if event is not None:
@@ -629,4 +637,4 @@ class VendorScreen(Screen[None]):
     def focus_runbook(self) -> None:
         """Show the runbook tab (used by the command palette's "Runbook" command)."""
         self.action_show_tab("runbook")
-        self.query_one(MarkdownLines).focus()
+        self.query_one("#runbook-view").focus()

@@ -5,25 +5,24 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from tests.tui.conftest import NOW
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.queries import filter_rows
-from vendortui.screens import runbook as runbook_module
 from vendortui.screens.app import VendorTui
+from vendortui.screens.block_view import BlockView
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import FormScreen
 from vendortui.screens.help import HelpScreen
 from vendortui.screens.home import HomeScreen
-from vendortui.screens.runbook import MarkdownLines, RunbookEditor
+from vendortui.screens.runbook import RunbookEditor
 from vendortui.screens.vendor import VendorScreen
 from vendortui.screens.vendor_list import AttentionList, VendorList
 
@@ -301,9 +300,7 @@ async def test_builtin_runbook_editor(tui: VendorTui, tui_kb: KnowledgeBase) -> 
         assert isinstance(tui.screen, VendorScreen)
         body = card(tui_kb).runbook.body
         assert body.endswith("## Escalation\n\nCall Priya.\n")
-        view = tui.screen.query_one(MarkdownLines)
-        rendered = "\n".join(strip.text for strip in view.lines)
-        assert "Escalation" in rendered
+        assert "Escalation" in tui.screen.query_one(BlockView).visible_text()
 
 
 async def test_runbook_in_external_editor(
@@ -427,14 +424,14 @@ async def test_markup_and_escape_sequences_show_as_text(tmp_path: Path) -> None:
         assert "[bold]Evil[/bold] Corp" in screen_text(app)
         await pilot.press("4")
         await settle(pilot)
-        view = app.screen.query_one(MarkdownLines)
-        rendered = "\n".join(strip.text for strip in view.lines)
+        view = app.screen.query_one(BlockView)
+        rendered = view.visible_text()
         assert "[bold]not bold[/bold] red" in rendered
         assert "\x1b" not in rendered
         assert all(
             segment.style is None or segment.style.link is None
-            for strip in view.lines
-            for segment in strip
+            for y in range(view.size.height)
+            for segment in view.render_line(y)
         ), "runbook links are never terminal hyperlinks"
     kb.db.close()
 
@@ -480,36 +477,3 @@ async def test_conflicts_badge_and_key(tui: VendorTui, tui_kb: KnowledgeBase) ->
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(tui.screen, HomeScreen)
-
-
-async def test_a_long_runbook_renders_off_the_ui_thread(
-    tui: VendorTui, tui_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    section = "## Step {n}\n\n- check `thing {n}`\n- then **act**\n\n"
-    body = "".join(section.format(n=n) for n in range(170))  # 1,020 lines
-    tui_kb.save_runbook(tui_kb.find_vendor_id("datadog"), body)
-    release = threading.Event()
-    real_render = runbook_module.render_markdown
-
-    def slow_render(*args: object) -> object:
-        release.wait(10)
-        return real_render(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runbook_module, "render_markdown", slow_render)
-    async with tui.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_datadog(pilot)
-        await pilot.press("4")
-        await pilot.pause(0.2)
-        view = tui.screen.query_one(MarkdownLines)
-        assert view.loading, "a loading indicator shows while the worker renders"
-        await pilot.press("1")  # the UI answers keys while rendering is still blocked
-        assert tui.screen.query_one(TabbedContent).active == "overview"
-        await pilot.press("4")
-        release.set()
-        await settle(pilot)
-        assert not view.loading
-        assert "Step 169" in "\n".join(strip.text for strip in view.lines)
-        await pilot.press("G")
-        await pilot.wait_for_scheduled_animations()
-        assert view.scroll_y == view.max_scroll_y > 700
