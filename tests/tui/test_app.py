@@ -232,7 +232,7 @@ async def test_add_and_delete_a_role(tui: VendorTui, tui_kb: KnowledgeBase) -> N
         kinds = [line.role.kind for line in card(tui_kb).roles]
         assert "security_contact" in kinds
         before = len(card(tui_kb).roles)
-        await pilot.press("d")
+        await pilot.press("ctrl+d")
         assert isinstance(tui.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
@@ -278,7 +278,7 @@ async def test_people_screen_edits_and_deletes(tui: VendorTui, tui_kb: Knowledge
         await settle(pilot)
         emails = {p.name: p.email for p in tui_kb.people()}
         assert emails["Claire Dubois"] == "claire@example.net"
-        await pilot.press("d", "y")
+        await pilot.press("ctrl+d", "y")
         await settle(pilot)
         assert "Claire Dubois" not in {p.name for p in tui_kb.people()}
         assert "Claire Dubois" not in screen_text(tui)
@@ -358,12 +358,12 @@ async def test_delete_vendor_asks_and_leaves_a_tombstone(
     async with tui.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("j")  # LaunchDarkly
-        await pilot.press("d")
+        await pilot.press("ctrl+d")
         assert isinstance(tui.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
         assert tui_kb.find_vendor_id("launchdarkly")
-        await pilot.press("d")
+        await pilot.press("ctrl+d")
         assert isinstance(tui.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
