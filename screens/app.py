@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -29,6 +30,7 @@ from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
 from vendortui.screens.home import HomeScreen
 from vendortui.screens.palette import ActionCommands, VendorCommands
+from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
     from vendortui.app.kb import VendorCard
@@ -58,6 +60,7 @@ class VendorTui(App[None]):
     ) -> None:
         super().__init__()
         self.kb = kb
+        self.typeahead = TypeAhead(self)
         self._now = now
         self._theme_warning = ""
         requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
@@ -72,6 +75,48 @@ class VendorTui(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
+
+    # Keys typed ahead (screens/typeahead.py) ------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.typeahead.feed(event)
+            await self.typeahead.pump()
+        else:
+            await super().on_event(event)
+
+    async def dispatch_typed(self, event: events.Event) -> None:
+        """Deliver one key or paste the way Textual would (called by ``TypeAhead``)."""
+        await super().on_event(event)
+
+    def hold_keys(self) -> Release:
+        """Keep typed keys waiting until the returned function is called."""
+        return self.typeahead.hold()
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Push, and keep typed keys for the new screen until it is mounted and focused."""
+        result = super().push_screen(*args, **kwargs)
+        self.typeahead.hold_until_settled(self.screen)
+        return result
+
+    def pop_screen(self) -> Any:
+        """Pop, and keep typed keys until the screen below has resumed (its focus back)."""
+        result = super().pop_screen()
+        self.typeahead.hold_until_settled(self.screen)
+        return result
+
+    def opening(self, job: Callable[[], R], show: Callable[[R], object]) -> None:
+        """``background`` for a read that opens something (a card, a form): keys typed
+        meanwhile wait for what ``show`` opens instead of landing on the screen below."""
+        release = self.hold_keys()
+
+        def shown(result: R) -> None:
+            try:
+                show(result)
+            finally:
+                release()
+
+        self.background(job, shown, failed=release)
 
     def on_mount(self) -> None:
         if self._theme_warning:
@@ -158,7 +203,7 @@ class VendorTui(App[None]):
         """Show one vendor on top of home: read its card in a worker, then show the screen
         already filled in (one paint, not an empty screen and then a full one)."""
         kb = self.kb
-        self.background(lambda: kb.card(vendor_id), self._show_vendor)
+        self.opening(lambda: kb.card(vendor_id), self._show_vendor)
 
     def _show_vendor(self, card: VendorCard) -> None:
         from vendortui.screens.vendor import VendorScreen
@@ -196,7 +241,7 @@ class VendorTui(App[None]):
         self.push_screen(ProbeSweepScreen())
 
     def action_sync(self) -> None:
-        """``s``: commit, fetch, merge and push the knowledge base (``app.sync.run``)."""
+        """``ctrl+s`` on home: commit, fetch, merge and push the knowledge base (app.sync.run)."""
         self.run_worker(self._sync, thread=True, exclusive=True, group="sync")
 
     def _sync(self) -> None:
@@ -280,7 +325,7 @@ class VendorTui(App[None]):
                 saved,
             )
 
-        self.background(lambda: kb.card(vendor_id), open_form)
+        self.opening(lambda: kb.card(vendor_id), open_form)
 
     def edit_person(self, person: Person | None) -> None:
         """The person form: a new person (``None``) or an existing one."""

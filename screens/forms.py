@@ -88,6 +88,11 @@ class FormScreen(ModalScreen[Any]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
 
+    def on_mount(self) -> None:
+        # The first field, not the scrolling box around the fields (the first focusable
+        # widget, which auto-focus would pick): what the user types goes into the form.
+        self.query_one(f"#field-{self.fields[0].name}").focus()
+
     def _widget(self, field: FormField) -> Widget:
         value = self.values.get(field.name)
         widget_id = f"field-{field.name}"

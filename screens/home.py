@@ -49,13 +49,15 @@ class HomeScreen(Screen[None]):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("a", "add_vendor", "Add"),
         Binding("e", "edit_vendor", "Edit"),
-        Binding("d", "delete_vendor", "Delete"),
+        Binding("ctrl+d", "delete_vendor", "Delete"),
         Binding("p", "app.people", "People"),
         Binding("r", "reload", "Reload"),
-        Binding("s", "app.sync", "Sync"),
+        Binding("ctrl+s", "app.sync", "Sync"),
         Binding("c", "conflicts", "Conflicts"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("ctrl+q", "app.quit", "Quit"),
     ]
+    """Deleting, syncing and quitting take ctrl: a burst of text that reaches this screen
+    (typed before the filter had focus, in another terminal program) never runs them."""
 
     def __init__(self) -> None:
         super().__init__()

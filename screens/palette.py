@@ -84,7 +84,11 @@ class ActionCommands(Provider):
             ("People", "Everyone we may need to reach: add, edit, delete", app.action_people),
             ("Home", "Back to the attention list and all vendors", app.go_home),
             ("Probe all vendors", "Run every SSO probe now, with progress", app.action_probe_sweep),
-            ("Sync with the team", "Commit, fetch, merge and push (s on home)", app.action_sync),
+            (
+                "Sync with the team",
+                "Commit, fetch, merge and push (ctrl+s on home)",
+                app.action_sync,
+            ),
             ("Resolve sync conflicts", "Fields two people changed differently", app.show_conflicts),
             ("Keys", "Every key on every screen", app.action_help),
         ]

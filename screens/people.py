@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class PeopleScreen(Screen[None]):
-    """A table of people; a adds, e or enter edits, d deletes (after asking)."""
+    """A table of people; a adds, e or enter edits, ctrl+d deletes (after asking)."""
 
     app: VendorTui
 
@@ -32,7 +32,7 @@ class PeopleScreen(Screen[None]):
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("a", "add", "Add person"),
         Binding("e", "edit", "Edit person"),
-        Binding("d", "delete", "Delete person"),
+        Binding("ctrl+d", "delete", "Delete person"),
     ]
 
     def __init__(self) -> None:

@@ -114,28 +114,29 @@ ACTION_TAB: dict[str, str] = {
 
 
 class VendorScreen(Screen[None]):
-    """One vendor. 1-7 switch tabs; a/e/d add, edit, delete on the active tab."""
+    """One vendor. 1-7 switch tabs; a/e/ctrl+d add, edit, delete on the active tab (deleting
+    takes ctrl, like on the home screen, and asks first)."""
 
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back"),
         Binding("e", "edit_vendor", "Edit vendor"),
-        Binding("D", "delete_vendor", "Delete vendor"),
+        Binding("ctrl+d", "delete_vendor", "Delete vendor"),
         Binding("a", "add_role", "Add role"),
         Binding("e", "edit_role", "Edit role"),
-        Binding("d", "delete_role", "Remove role"),
+        Binding("ctrl+d", "delete_role", "Remove role"),
         Binding("n", "new_person", "New person"),
         Binding("P", "edit_person", "Edit person"),
         Binding("a", "add_category", "Add data"),
         Binding("e", "edit_category", "Edit data"),
-        Binding("d", "delete_category", "Delete data"),
+        Binding("ctrl+d", "delete_category", "Delete data"),
         Binding("e", "edit_runbook", "Edit"),
         Binding("E", "edit_runbook_external", "Edit in $EDITOR"),
         Binding("v", "verify_runbook", "Mark verified"),
         Binding("a", "add_event", "Add event"),
         Binding("e", "edit_event", "Edit event"),
-        Binding("d", "delete_event", "Delete event"),
+        Binding("ctrl+d", "delete_event", "Delete event"),
         Binding("f", "read_event", "Read all"),
         Binding("r", "reload", "Reload"),
         *(
@@ -470,7 +471,7 @@ class VendorScreen(Screen[None]):
                 save,
             )
 
-        self.app.background(kb.people, open_form)
+        self.app.opening(kb.people, open_form)
 
     def action_delete_role(self) -> None:
         line = self._role_line()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.tui.test_app import SIZE, open_datadog, screen_text, settle
+from tests.tui.test_app import SIZE, on_form, open_datadog, screen_text
+from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 from vendortui.screens.confirm import ConfirmScreen
@@ -18,12 +19,8 @@ def _runs(kb: KnowledgeBase) -> list[str]:
 async def _data_category_form(pilot: Pilot[None]) -> FormScreen:
     """Open Datadog's Data tab and its add form."""
     await open_datadog(pilot)
-    await pilot.press("3")
-    await settle(pilot)
-    await pilot.press("a")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, FormScreen)
-    return pilot.app.screen
+    await pilot.press("3", "a")
+    return await on_form(pilot)
 
 
 async def test_adding_pii_data_offers_the_new_data_category_checklist(
@@ -34,12 +31,10 @@ async def test_adding_pii_data_offers_the_new_data_category_checklist(
         form.query_one("#field-name").value = "Customer e-mails"
         form.query_one("#field-pii_level").value = "high"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(tui.screen, ConfirmScreen)
+        await wait_for(pilot, lambda: isinstance(tui.screen, ConfirmScreen), "the offer")
         assert "'Customer e-mails' carries high PII" in screen_text(tui)
         await pilot.press("y")
-        await settle(pilot)
-    assert _runs(tui_kb) == ["new-data-category"]
+        await wait_for(pilot, lambda: _runs(tui_kb) == ["new-data-category"], "the run")
 
 
 async def test_no_pii_no_offer_and_declining_starts_nothing(
@@ -49,8 +44,8 @@ async def test_no_pii_no_offer_and_declining_starts_nothing(
         form = await _data_category_form(pilot)
         form.query_one("#field-name").value = "Build metrics"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(tui.screen, (ConfirmScreen, FormScreen))
+        await wait_for(pilot, lambda: "Build metrics" in screen_text(tui), "the new category")
+        assert not isinstance(tui.screen, (ConfirmScreen, FormScreen)), "no offer for no PII"
     assert _runs(tui_kb) == []
 
 
@@ -60,14 +55,10 @@ async def test_moving_to_sunsetting_offers_the_sunset_checklist(
     async with tui.run_test(size=SIZE) as pilot:
         await open_datadog(pilot)
         await pilot.press("e")
-        await settle(pilot)
-        form = tui.screen
-        assert isinstance(form, FormScreen)
+        form = await on_form(pilot)
         form.query_one("#field-status").value = "sunsetting"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(tui.screen, ConfirmScreen)
+        await wait_for(pilot, lambda: isinstance(tui.screen, ConfirmScreen), "the offer")
         assert "now sunsetting" in screen_text(tui)
         await pilot.press("y")
-        await settle(pilot)
-    assert _runs(tui_kb) == ["sunset"]
+        await wait_for(pilot, lambda: _runs(tui_kb) == ["sunset"], "the run")

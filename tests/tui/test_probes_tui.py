@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import socket
 
-from tests.tui.test_app import SIZE, open_datadog, screen_text, settle
+from tests.tui.test_app import SIZE, home, on_form, open_datadog, palette_hit, screen_text
+from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import ProbeConfig
 from vendortui.screens.app import VendorTui
@@ -37,19 +38,17 @@ async def test_auth_tab_runs_probes_and_shows_the_verdict(
     async with tui.run_test(size=SIZE) as pilot:
         await open_datadog(pilot)
         await pilot.press("6")
-        await settle(pilot)
-        assert "never run" in screen_text(tui)
+        await wait_for(pilot, lambda: "never run" in screen_text(tui), "the probes")
         assert "[bold]discovery[/bold]" in screen_text(tui), "probe names are shown as text"
         await pilot.press("r")
-        await settle(pilot)
-        assert "UNREACHABLE" in screen_text(tui)
+        await wait_for(pilot, lambda: "UNREACHABLE" in screen_text(tui), "the verdict")
         [status] = tui_kb.probes.status(tui_kb.find_vendor_id("datadog"))
         assert status.latest is not None and status.latest.outcome == "unreachable"
         panel = tui.screen.query_one(AuthPanel)
-        assert not panel.check_action("cancel_run", ()), "escape goes back when nothing runs"
+        # Escape goes back once nothing runs (the run ends after its last result is shown).
+        await wait_for(pilot, lambda: not panel.check_action("cancel_run", ()), "the run's end")
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(tui.screen, VendorScreen)
+        await wait_for(pilot, lambda: not isinstance(tui.screen, VendorScreen), "back home")
 
 
 async def test_add_probe_form_refuses_a_bad_issuer_next_to_the_field(
@@ -58,19 +57,18 @@ async def test_add_probe_form_refuses_a_bad_issuer_next_to_the_field(
     async with tui.run_test(size=SIZE) as pilot:
         await open_datadog(pilot)
         await pilot.press("6")
-        await settle(pilot)
+        await wait_for(pilot, lambda: "No SSO probes yet" in screen_text(tui), "the auth tab")
         await pilot.press("a")
-        await settle(pilot)
-        form = tui.screen
+        form = await on_form(pilot)
         form.query_one("#field-name").value = "disco"
         form.query_one("#field-issuer").value = "ftp://idp.example.com"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "must start with https://" in screen_text(tui)
+        await wait_for(pilot, lambda: "must start with https://" in screen_text(tui), "refusal")
         assert tui.screen is form, "the form stays open on a refusal"
         form.query_one("#field-issuer").value = "https://idp.example.com"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        datadog = tui_kb.find_vendor_id("datadog")
+        await wait_for(pilot, lambda: tui_kb.probes.status(datadog), "the stored probe")
         [status] = tui_kb.probes.status(tui_kb.find_vendor_id("datadog"))
         assert (status.config.name, status.config.issuer) == ("disco", "https://idp.example.com")
 
@@ -81,17 +79,15 @@ async def test_sweep_from_the_palette_shows_progress_and_stores_results(
     _add_probe(tui_kb, "datadog", "one")
     _add_probe(tui_kb, "okta", "two")
     async with tui.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await home(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"probe", "space", *"all")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_hit(tui) == "Probe all vendors", "the command")
         await pilot.press("enter")
-        await settle(pilot)
+        await wait_for(pilot, lambda: "Sweep done: 2 of 2 probes ran" in screen_text(tui), "sweep")
         assert isinstance(tui.screen, ProbeSweepScreen)
-        assert "Sweep done: 2 of 2 probes ran" in screen_text(tui)
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(tui.screen, ProbeSweepScreen)
+        await wait_for(pilot, lambda: not isinstance(tui.screen, ProbeSweepScreen), "closed")
     outcomes = {
         s.config.name: s.latest.outcome
         for slug in ("datadog", "okta")

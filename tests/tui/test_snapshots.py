@@ -8,31 +8,31 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.tui.test_app import settle
+from tests.tui.test_app import home, on_vendor, runbook_text
 from vendortui.screens.app import VendorTui
 
 SIZE = (120, 40)
 
 
 def test_home_snapshot(tui: VendorTui, snap_compare: Any) -> None:
-    assert snap_compare(tui, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(tui, terminal_size=SIZE, run_before=home)
 
 
 def test_vendor_snapshot(tui: VendorTui, snap_compare: Any) -> None:
     async def open_datadog(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await home(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await on_vendor(pilot, "Datadog")
 
     assert snap_compare(tui, terminal_size=SIZE, run_before=open_datadog)
 
 
 def test_runbook_snapshot(tui: VendorTui, snap_compare: Any) -> None:
     async def open_runbook(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await home(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await on_vendor(pilot, "Datadog")
         await pilot.press("4")
-        await settle(pilot)
+        await runbook_text(pilot, "First five minutes")
 
     assert snap_compare(tui, terminal_size=SIZE, run_before=open_runbook)
