@@ -93,7 +93,7 @@ class VendorTui(App[None]):
         """Keep typed keys waiting until the returned function is called."""
         return self.typeahead.hold()
 
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Push, and keep typed keys for the new screen until it is mounted and focused."""
         result = super().push_screen(*args, **kwargs)
         self.typeahead.hold_until_settled(self.screen)

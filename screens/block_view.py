@@ -184,7 +184,7 @@ class BlockView(ScrollView, can_focus=True):
                 if index in self._cache:
                     self._cache.move_to_end(index)
                     continue
-                delta = len(self._render(index)) - self._heights[index]
+                delta = len(self._render_block(index)) - self._heights[index]
                 if delta:
                     changed = True
                     self._heights[index] += delta
@@ -222,7 +222,7 @@ class BlockView(ScrollView, can_focus=True):
             yield index
             index += 1
 
-    def _render(self, index: int) -> list[Strip]:
+    def _render_block(self, index: int) -> list[Strip]:
         strips = self._cache.get(index)
         if strips is None:
             assert self._block_console is not None
@@ -242,7 +242,7 @@ class BlockView(ScrollView, can_focus=True):
         index = bisect_right(self._offsets, line) - 1
         if not 0 <= index < len(self.blocks) or self._block_console is None:
             return Strip.blank(width, self.rich_style)
-        strips = self._render(index)
+        strips = self._render_block(index)
         row = line - self._offsets[index]
         if row >= len(strips):
             return Strip.blank(width, self.rich_style)

@@ -31,7 +31,7 @@ from vendortui.models.enums import ItemState
 from vendortui.screens.cursor_view import CursorView
 from vendortui.screens.vendor_list import fit
 
-GLYPHS = {
+GLYPHS: dict[str, tuple[str, str]] = {
     ItemState.DONE: ("[x]", "checklist--done"),
     ItemState.NOT_APPLICABLE: ("[-]", "checklist--na"),
     ItemState.BLOCKED: ("[!]", "checklist--blocked"),

@@ -25,7 +25,7 @@ from textual import events
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from vendortui.screens.app import VendorTui
 
 FAILSAFE = 10.0
 """Seconds after which a hold lets keys through anyway: a bug that forgets to release a hold
@@ -41,7 +41,7 @@ Release = Callable[[], None]
 class TypeAhead:
     """The App's key queue: one terminal key at a time, each after the last one landed."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: VendorTui) -> None:
         self.app = app
         self.waiting: deque[events.Event] = deque()
         self.holds: set[object] = set()
@@ -100,7 +100,7 @@ class TypeAhead:
         focused widget and its parents (the key's path), and any node with messages queued."""
         app = self.app
         nodes: set[MessagePump] = {app, app.screen}
-        node = app.focused
+        node: MessagePump | None = app.focused
         while node is not None and node is not app:
             nodes.add(node)
             node = node._parent

@@ -134,7 +134,7 @@ def _import(data: dict[str, Any]) -> Key | None:
     try:
         with warnings.catch_warnings():  # joserfc warns on small keys; we report them
             warnings.simplefilter("ignore", SecurityWarning)
-            return import_key(data)  # type: ignore[arg-type]
+            return import_key(data)
     except Exception:
         return None
 

@@ -83,7 +83,7 @@ class _BudgetedBuilder(TreeBuilder):
         self.depth = 0
         self.stop = stop
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
         self.elements += 1
         self.depth += 1
         if self.elements > MAX_ELEMENTS or self.depth > MAX_DEPTH:
