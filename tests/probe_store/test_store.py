@@ -11,7 +11,8 @@ import pytest
 
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.probes.findings import Recorder
-from vendortui.app.probes.store import latency_creeps
+from vendortui.app.probes.spec import ProbeSpec
+from vendortui.app.probes.store import ProbeService, latency_creeps
 from vendortui.app.validation import FieldError
 from vendortui.models import ProbeConfig
 
@@ -153,6 +154,16 @@ def _provider(before_answering=None):
     return server
 
 
+def _allow_plain_http_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests' providers speak plain http on 127.0.0.1, which probes refuse by default."""
+    real = ProbeService.spec
+
+    def spec(config: ProbeConfig) -> ProbeSpec:
+        return replace(real(config), allow_insecure_loopback=True)
+
+    monkeypatch.setattr(ProbeService, "spec", staticmethod(spec))
+
+
 def test_sweep_results_come_back_sorted_by_vendor_then_probe(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,9 +171,7 @@ def test_sweep_results_come_back_sorted_by_vendor_then_probe(
     completion order is exactly the reverse; the returned results are still in order."""
     import threading
 
-    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
-
-    monkeypatch.setenv(INSECURE_LOOPBACK_ENV, "1")
+    _allow_plain_http_to_loopback(monkeypatch)
     wanted = [("Alpha", "a"), ("Alpha", "b"), ("Beta", "a"), ("Gamma", "z")]
     finished = [threading.Event() for _ in wanted]
     servers = [
@@ -201,9 +210,7 @@ def test_network_time_is_reported_apart_from_vendortuis_own(
     """Each network step is its requests' wire time; the rest of the run is our overhead."""
     import threading
 
-    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
-
-    monkeypatch.setenv(INSECURE_LOOPBACK_ENV, "1")
+    _allow_plain_http_to_loopback(monkeypatch)
     server = _provider(lambda: threading.Event().wait(0.2))
     try:
         vendor = kb.add_vendor("Okta")

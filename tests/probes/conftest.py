@@ -214,7 +214,7 @@ class LeakStore:
         """Store and commit one report; everything a teammate could see of it afterwards."""
         from vendortui.app.sync.dump import dump
         from vendortui.app.sync.repo import Repo
-        from vendortui.app.sync.service import commit_local
+        from vendortui.app.sync.run import commit_local
 
         self.kb.probes.record(self.config, report)
         repo = Repo.containing(self.db)

@@ -217,20 +217,21 @@ def test_read_only_knowledge_base_refuses_before_probing(db: Path) -> None:
     assert db.read_bytes() == before
 
 
-def test_a_secret_echoed_after_161_dots_reaches_no_file_dump_or_output(db: Path, serve) -> None:
+def test_a_secret_echoed_after_161_dots_reaches_no_file_dump_or_output(
+    db: Path, serve, tls_good, ca_file: str
+) -> None:
     """The reported leak, end to end: a 401 whose error_description is 161 dots then the secret
     (so a cut at 200 characters kept its first 16): nothing of it is stored, dumped or printed."""
     from tests.probes.helpers import serve_provider
     from tests.probes.servers import json_handler
-    from vendortui.app.probes.store import INSECURE_LOOPBACK_ENV
 
     secret = "s/+=" + __import__("secrets").token_urlsafe(24)
-    server = serve()
+    server = serve(ssl_context=tls_good)
     serve_provider(server)
     echo = {"error": "invalid_client", "error_description": "." * 161 + secret}
     server.routes["/token"] = json_handler(echo, status=401)
-    env = {INSECURE_LOOPBACK_ENV: "1", env_var("okta/machine"): secret}
-    added = _add_machine_probe(db, server.base_url, env=env)
+    env = {env_var("okta/machine"): secret}
+    added = _add_machine_probe(db, server.base_url, "--ca-file", ca_file, env=env)
     text = run(db, "probe", "okta", env=env)
     as_json = run(db, "probe", "okta", "--json", env=env)
     assert text.returncode == 1 and "cc.token_rejected" in as_json.stdout, text.stdout

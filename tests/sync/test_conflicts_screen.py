@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
+from tests.planting import plant
 from vendortui.app.db import Database
 from vendortui.app.sync.conflicts import ConflictService
 from vendortui.app.sync.merge import merge_files
@@ -32,11 +33,12 @@ def _merged(tmp_path: Path) -> Database:
     base = tmp_path / "base.db"
     db = Database.open(base)
     with db.write() as session:
-        vendor = Vendor(slug="acme", name=HOSTILE, updated_by="alice@example.com")
+        vendor = Vendor(slug="acme", name="Acme", updated_by="alice@example.com")
         session.add(vendor)
         session.flush()
         vendor_id = vendor.id
     db.close()
+    plant(base, "vendor", vendor_id, name=HOSTILE)
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
     shutil.copyfile(base, ours)
     shutil.copyfile(base, theirs)
@@ -68,7 +70,7 @@ async def test_lists_conflicts_and_keeps_mine_theirs_or_an_edit(tmp_path: Path) 
         table = screen.query_one(DataTable)
         assert table.row_count == 2
         where = table.get_row_at(0)[0]
-        assert where.plain.startswith("vendor [bold red]Acme[/]")  # markup shown, not applied
+        assert where.plain.startswith("vendor [bold red]Acme[/] \\u001b[2J")  # shown as text
         assert "\x1b" not in where.plain and "\x07" not in where.plain
         fields = {table.get_row_at(i)[1].plain: i for i in range(2)}
         table.move_cursor(row=fields["status"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.planting import plant
 from vendortui.app.db import Database
 from vendortui.app.sync import dump as dump_module
 from vendortui.app.sync.dump import dump
@@ -25,11 +26,12 @@ def test_the_fast_path_writes_exactly_what_the_careful_path_writes(row: list[obj
 def test_rows_sorted_fields_one_per_line_blocks_and_escapes(tmp_path: Path) -> None:
     db = Database.open(tmp_path / "kb.db")
     with db.write() as session:
-        session.add(Vendor(id="b-id", slug="b", name="Bee \x1b]0;title\x07\u202e"))
+        session.add(Vendor(id="b-id", slug="b", name="Bee"))
         session.add(Vendor(id="a-id", slug="a", name='Ay "quoted"'))
         session.flush()  # no ORM relationship orders the runbook after its vendor
         session.add(Runbook(id="r-id", vendor_id="a-id", body="# Steps\n\n1. call\r\n2. wait"))
     db.close()
+    plant(tmp_path / "kb.db", "vendor", "b-id", name="Bee \x1b]0;title\x07\u202e")
     text = dump(tmp_path / "kb.db")
     assert text == dump(tmp_path / "kb.db")
     assert text.index("[vendor a-id]") < text.index("[vendor b-id]")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import vendortui
+from tests.planting import plant
 from tests.sync.conftest import Team
 from vendortui.app import dbfile, migrate
 from vendortui.app.db import Database
@@ -63,7 +64,7 @@ def test_plain_git_diff_uses_the_dump(team: Team) -> None:
     alice, _bob = team.clones
     acme = alice.add_vendor("acme", "Acme")
     alice.sync()
-    alice.edit(Vendor, acme, name="Acme \x1b[31mRed")
+    plant(alice.db_path, "vendor", acme, name="Acme \x1b[31mRed")  # as an older vendortui left it
     diff = alice.git("diff", "knowledge.db")
     assert '-name: "Acme"' in diff
     assert '+name: "Acme \\u001b[31mRed"' in diff

@@ -14,6 +14,7 @@ from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
+from tests.planting import plant
 from tests.tui.conftest import NOW
 from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
@@ -418,7 +419,8 @@ HOSTILE = "[bold]Evil[/bold] \x1b[31mCorp\x1b]0;pwned\x07"
 
 async def test_markup_and_escape_sequences_show_as_text(tmp_path: Path) -> None:
     kb = KnowledgeBase.open(tmp_path / "hostile.db")
-    vendor = kb.add_vendor(HOSTILE, category="[red]x[/red]")
+    vendor = kb.add_vendor("Evil Corp", category="[red]x[/red]")
+    plant(kb.path, "vendor", vendor.id, name=HOSTILE)
     kb.save_runbook(
         vendor.id,
         "# Title\n\n[bold]not bold[/bold] \x1b[31mred\x1b[0m [link](file:///etc/passwd)\n",
@@ -427,16 +429,17 @@ async def test_markup_and_escape_sequences_show_as_text(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await home(pilot)
         text = screen_text(app)
-        assert "[bold]Evil[/bold] Corp" in text
+        shown = "[bold]Evil[/bold] \\u001b[31mCorp\\u001b]0;pwned\\u0007"
+        assert shown[:24] in text, "markup shown as text, control characters visibly escaped"
         assert "[red]x[/red]" in text
-        assert "\x1b" not in text and "pwned" not in text.replace("[bold]", "")
+        assert "\x1b" not in text and "\x07" not in text
         await pilot.press("enter")
-        await on_vendor(pilot, "[bold]Evil[/bold] \x1b[31mCorp\x1b]0;pwned\x07")
-        assert "[bold]Evil[/bold] Corp" in screen_text(app)
+        await on_vendor(pilot, HOSTILE)
+        assert shown in screen_text(app)
         await pilot.press("4")
         rendered = await runbook_text(pilot, "Title")
         view = app.screen.query_one(BlockView)
-        assert "[bold]not bold[/bold] red" in rendered
+        assert "[bold]not bold[/bold] \\u001b[31mred\\u001b[0m" in rendered
         assert "\x1b" not in rendered
         assert all(
             segment.style is None or segment.style.link is None
