@@ -53,6 +53,9 @@ class VendorTui(App[None]):
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Keys", key_display="?"),
+        # Textual's own ctrl+q is hidden from the footer; quitting is a ctrl key (never a letter
+        # a burst of typing could hit), so say it on every screen.
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(

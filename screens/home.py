@@ -54,7 +54,6 @@ class HomeScreen(Screen[None]):
         Binding("r", "reload", "Reload"),
         Binding("ctrl+s", "app.sync", "Sync"),
         Binding("c", "conflicts", "Conflicts"),
-        Binding("ctrl+q", "app.quit", "Quit"),
     ]
     """Deleting, syncing and quitting take ctrl: a burst of text that reaches this screen
     (typed before the filter had focus, in another terminal program) never runs them."""
