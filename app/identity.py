@@ -8,15 +8,18 @@ import os
 import subprocess
 
 
-@functools.cache
 def current_user() -> str:
     """``$VENDORTUI_USER``, else ``git config user.email``, else the OS user name.
 
-    Cached: one process is one person, and asking git costs a few milliseconds.
+    The variable is read on every call (it is what a caller sets to act as someone); only the
+    fallback, which asks git (a few milliseconds), is cached for the process.
     """
-    env = os.environ.get("VENDORTUI_USER")
-    if env:
-        return env
+    return os.environ.get("VENDORTUI_USER") or _fallback_user()
+
+
+@functools.cache
+def _fallback_user() -> str:
+    """``git config user.email``, else the OS user name."""
     try:
         out = subprocess.run(
             ["git", "config", "user.email"],

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from vendortui.app.identity import current_user
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 
@@ -103,12 +102,10 @@ def tui_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Knowledg
     """The fixed knowledge base in a temporary file."""
     monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
     monkeypatch.delenv("VENDORTUI_THEME", raising=False)
-    current_user.cache_clear()  # one process is one person, but one test run is many
     kb = KnowledgeBase.open(tmp_path / "tui.db")
     build(kb)
     yield kb
     kb.db.close()
-    current_user.cache_clear()
 
 
 @pytest.fixture
