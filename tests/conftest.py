@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgserver
 from vendortui.app.kb import KnowledgeBase
 
 
@@ -27,8 +28,21 @@ def kb(tmp_path: Path) -> KnowledgeBase:
     base.db.close()
 
 
-REAL_PARTS = ("Secret Service", "Node.js", "npm")
-"""Skip reasons that mean a real part (keyring daemon, the OpenID Provider) was missing."""
+@pytest.fixture(scope="session")
+def pg_server() -> pgserver.PgServer:
+    """A real PostgreSQL server for this test session (one per xdist worker), stopped at the
+    end. Skips when the server binaries are missing, which fails under ``VENDORTUI_CI=1``."""
+    try:
+        server = pgserver.start_server()
+    except FileNotFoundError:
+        pytest.skip(f"{pgserver.MISSING} are not installed (apt-get install postgresql)")
+    yield server
+    pgserver.remove(server)
+
+
+REAL_PARTS = ("Secret Service", "Node.js", "npm", pgserver.MISSING)
+"""Skip reasons that mean a real part (keyring daemon, the OpenID Provider, PostgreSQL) was
+missing."""
 
 
 @pytest.hookimpl(hookwrapper=True)
