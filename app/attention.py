@@ -51,7 +51,7 @@ def inactive_leads(conn: sqlite3.Connection, today: date, within: int) -> Iterab
     sql = """
     SELECT v.id, v.name, r.kind, p.name FROM role r
     JOIN vendor v ON v.id = r.vendor_id JOIN person p ON p.id = r.person_id
-    WHERE r.kind IN ('lead', 'backup') AND p.active = 0
+    WHERE r.kind IN ('lead', 'backup') AND NOT p.active
       AND r.deleted_at IS NULL AND p.deleted_at IS NULL AND v.deleted_at IS NULL
       AND v.status NOT IN ('retired')
     """

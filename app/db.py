@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vendortui.app import dbfile
+from vendortui.app.dburl import Location
 from vendortui.app.errors import KbError, ReadOnlyError
 from vendortui.models.one_line import OneLineError
 
@@ -85,8 +86,25 @@ def _inode(path: Path) -> int:
         return -1
 
 
+def open_database(location: Location, *, for_writing: bool = True) -> Database:
+    """The knowledge base at ``location``: a file (``Path``) or a team server (URL text).
+
+    The one door for both backends; the server's module (and psycopg) loads only for a URL.
+    """
+    if isinstance(location, str):
+        from vendortui.app.db_pg import PgDatabase
+
+        return PgDatabase.open_url(location, for_writing=for_writing)
+    return Database.open(location, for_writing=for_writing)
+
+
 class Database:
-    """One knowledge-base file, validated and migrated, with its read and write paths."""
+    """One knowledge-base file, validated and migrated, with its read and write paths.
+
+    ``app.db_pg.PgDatabase`` is the same for a PostgreSQL server; ``open_database`` picks.
+    """
+
+    kind = "sqlite"
 
     def __init__(self, path: Path, *, readonly: bool = False, notice: str = "") -> None:
         self.path = path
@@ -95,6 +113,16 @@ class Database:
         """A sentence for the user about how the file was opened (for example read-only)."""
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
+
+    @property
+    def label(self) -> str:
+        """How the knowledge base is named to the user: the file's path."""
+        return str(self.path)
+
+    @property
+    def short_label(self) -> str:
+        """The file's name, for the title bar."""
+        return self.path.name
 
     @classmethod
     def open(cls, path: Path, *, for_writing: bool = True) -> Database:
@@ -196,6 +224,13 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def raw(self, session: Session) -> Any:
+        """The write transaction's own driver connection, spoken to like ``read()``'s.
+
+        For hot paths that write plain SQL (a checklist tick) inside ``write()``.
+        """
+        return session.connection().connection.driver_connection
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

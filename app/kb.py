@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from vendortui.app import queries
 from vendortui.app.attention import AttentionItem, attention
-from vendortui.app.db import Database
+from vendortui.app.db import Database, open_database
+from vendortui.app.dburl import Location
 from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
 from vendortui.app.validation import FieldError, LookAlikeError, clean
@@ -70,18 +71,28 @@ class KnowledgeBase:
         self.db = db
 
     @classmethod
-    def open(cls, path: Path, *, for_writing: bool = True) -> KnowledgeBase:
-        """Open (validate, create or migrate) the knowledge base at ``path``, first finishing
-        what plain git or a killed sync left half done."""
+    def open(cls, path: Location, *, for_writing: bool = True) -> KnowledgeBase:
+        """Open (validate, create or migrate) the knowledge base at ``path`` (a file or a
+        PostgreSQL URL), first finishing what plain git or a killed sync left half done."""
         from vendortui.app.sync import pending
 
         pending.install()
-        return cls(Database.open(path, for_writing=for_writing))
+        return cls(open_database(path, for_writing=for_writing))
 
     @property
     def path(self) -> Path:
-        """The database file."""
+        """The database file (a team server has none: ``KbError`` saying so)."""
         return self.db.path
+
+    @property
+    def label(self) -> str:
+        """What to call the knowledge base on screen: its path, or its URL without password."""
+        return self.db.label
+
+    @property
+    def short_label(self) -> str:
+        """The title bar's name: the file's name, or ``database@host`` for a server."""
+        return self.db.short_label
 
     @functools.cached_property
     def probes(self) -> ProbeService:
@@ -223,6 +234,8 @@ class KnowledgeBase:
         """Create a vendor with a slug unique among live vendors, and its runbook from the
         template. A name that looks like a live vendor's is refused (``LookAlikeError``)
         unless ``allow_similar``: the person confirms it is another vendor."""
+        from sqlalchemy import text
+
         from vendortui.models import Runbook, Vendor
 
         cleaned = clean("vendor", {"name": name, **values})
@@ -234,8 +247,8 @@ class KnowledgeBase:
                 key = look_alike_key(cleaned["name"])
                 similar = [
                     (row[0], row[1])
-                    for row in session.connection().exec_driver_sql(
-                        "SELECT name, slug FROM vendor WHERE deleted_at IS NULL ORDER BY name"
+                    for row in session.connection().execute(
+                        text("SELECT name, slug FROM vendor WHERE deleted_at IS NULL ORDER BY name")
                     )
                     if look_alike_key(row[0]) == key
                 ]
@@ -243,10 +256,12 @@ class KnowledgeBase:
                     raise LookAlikeError(cleaned["name"], similar)
             taken = {
                 row[0]
-                for row in session.connection().exec_driver_sql(
-                    "SELECT slug FROM vendor WHERE deleted_at IS NULL"
-                    " AND (slug = ? OR slug LIKE ?)",
-                    (base, f"{base}-%"),
+                for row in session.connection().execute(
+                    text(
+                        "SELECT slug FROM vendor WHERE deleted_at IS NULL"
+                        " AND (slug = :base OR slug LIKE :pattern)"
+                    ),
+                    {"base": base, "pattern": f"{base}-%"},
                 )
             }
             if "slug" in values and base in taken:

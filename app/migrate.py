@@ -69,6 +69,35 @@ def upgrade(path: Path, revision: str = "head") -> None:
         engine.dispose()
 
 
+def upgrade_server(url: str, revision: str = "head") -> None:
+    """Bring the PostgreSQL database at ``url`` to ``revision``, in one transaction.
+
+    PostgreSQL runs DDL inside transactions, so a failed revision leaves nothing behind. An
+    advisory lock makes two vendortui processes opening an empty database at once take turns;
+    the second finds the schema current and Alembic does nothing.
+    """
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from vendortui.app.db_pg import CONNECT_TIMEOUT_S, SESSION_OPTIONS, WRITE_LOCK
+    from vendortui.app.dburl import sqlalchemy_url
+
+    engine = create_engine(
+        sqlalchemy_url(url),
+        poolclass=NullPool,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": SESSION_OPTIONS},
+    )
+    config = _config(None)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str]) -> int:
     """``python -m vendortui.app.migrate revision MESSAGE``: autogenerate a revision."""
     import tempfile

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vendortui.app.dburl import Location, location, redact
+from vendortui.app.errors import KbError
+
 ENV_VAR = "VENDORTUI_DB"
 DEFAULT_DB_FILE = "default_db"
 """Name of the one-line file, in the user config dir, naming the default knowledge base
@@ -18,25 +21,44 @@ def default_db_config() -> Path:
     return user_config_path("vendortui", appauthor=False) / DEFAULT_DB_FILE
 
 
-def default_db_path() -> Path:
-    """``$VENDORTUI_DB`` if set, else the path recorded by ``vendortui init``/``clone``,
-    else ``knowledge.db`` in the user data dir (platformdirs)."""
+def default_db() -> Location:
+    """``$VENDORTUI_DB`` if set, else the file or server URL recorded by ``vendortui init``/
+    ``clone``, else ``knowledge.db`` in the user data dir (platformdirs)."""
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser()
+        return location(env)
     try:
         recorded = default_db_config().read_text(encoding="utf-8").strip()
     except OSError:
         recorded = ""
     if recorded:
-        return Path(recorded).expanduser()
+        return location(recorded)
     from platformdirs import user_data_path
 
     return user_data_path("vendortui", appauthor=False) / "knowledge.db"
 
 
+def resolve_db(explicit: str | os.PathLike[str] | None) -> Location:
+    """What a command works on, file or team server: ``--db``, the environment, the default."""
+    return location(explicit) if explicit else default_db()
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
-    """The path a command works on: ``--db`` first, then the environment, then the default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    return default_db_path()
+    """The file a files-only command (git sync) works on; a server URL is refused."""
+    found = resolve_db(explicit)
+    if isinstance(found, str):
+        raise KbError(files_only(found))
+    return found
+
+
+def default_db_path() -> Path:
+    """The default knowledge base when it must be a file (see ``resolve_db_path``)."""
+    return resolve_db_path(None)
+
+
+def files_only(url: str) -> str:
+    """The one sentence a file-only command (git sync) says on a team server."""
+    return (
+        f"{redact(url)} is a PostgreSQL team server, which is shared live; git sync and its "
+        "commands are for knowledge-base files (pass --db FILE)."
+    )

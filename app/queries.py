@@ -89,7 +89,7 @@ def find_vendor_id(conn: sqlite3.Connection, name_or_slug: str) -> str | None:
     ).fetchone()
     if row is None:
         row = conn.execute(
-            "SELECT id FROM vendor WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE "
+            "SELECT id FROM vendor WHERE deleted_at IS NULL AND lower(name) = lower(?) "
             "ORDER BY created_at LIMIT 1",
             (name_or_slug,),
         ).fetchone()

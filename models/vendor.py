@@ -18,7 +18,13 @@ class Vendor(Synced, table=True):
     """
 
     __table_args__ = (
-        Index("ux_vendor_live_slug", "slug", unique=True, sqlite_where=text("deleted_at IS NULL")),
+        Index(
+            "ux_vendor_live_slug",
+            "slug",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     slug: str = Field(index=True)

@@ -84,7 +84,7 @@ class HomeScreen(Screen[None]):
     def _title(self) -> str:
         kb = self.app.kb
         mode = " · [b]read-only[/b]" if kb.readonly else ""
-        return f"[b]vendortui[/b] · {safe(kb.path.name)}{mode}"
+        return f"[b]vendortui[/b] · {safe(kb.short_label)}{mode}"
 
     def on_mount(self) -> None:
         # Read synchronously: the list is what the first frame is for, and stdlib sqlite3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,34 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VENDORTUI_THEME", raising=False)
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run each test with `kb` on a file and on a real PostgreSQL"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_backends`` (the service-level ones) run once per backend."""
+    if "kb" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def kb(tmp_path: Path) -> KnowledgeBase:
-    """A new, migrated, empty knowledge base in a real file."""
-    base = KnowledgeBase.open(tmp_path / "kb.db")
+def backend() -> str:
+    """The backend ``kb`` uses: a file unless the test is marked ``both_backends``."""
+    return "sqlite"
+
+
+@pytest.fixture
+def kb(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> KnowledgeBase:
+    """A new, migrated, empty knowledge base in a real file (or on a real server)."""
+    if backend == "sqlite":
+        base = KnowledgeBase.open(tmp_path / "kb.db")
+    else:
+        base = KnowledgeBase.open(request.getfixturevalue("pg_url"))
     yield base
     base.db.close()
 
@@ -38,6 +63,25 @@ def pg_server() -> pgserver.PgServer:
         pytest.skip(f"{pgserver.MISSING} are not installed (apt-get install postgresql)")
     yield server
     pgserver.remove(server)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: pgserver.PgServer) -> str:
+    """A database migrated to head once per session; each test gets a copy of it."""
+    from vendortui.app.db_pg import PgDatabase
+
+    pg_server.sql("CREATE DATABASE kb_template")
+    PgDatabase.open_url(pg_server.url("kb_template")).close()
+    return "kb_template"
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.PgServer, pg_template: str) -> str:
+    """The URL of a new database for this test, at head, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex}"
+    pg_server.sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_server.url(name)
+    pg_server.sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 REAL_PARTS = ("Secret Service", "Node.js", "npm", pgserver.MISSING)

@@ -288,7 +288,7 @@ class ChecklistService:
         now, who = utcnow(), current_user()
         stamp = db_time(now)
         with self.db.write() as session:
-            conn = cast("sqlite3.Connection", session.connection().connection.driver_connection)
+            conn = cast("sqlite3.Connection", self.db.raw(session))
             row = conn.execute(
                 f"SELECT {ITEM_COLUMNS}, run_id FROM checklist_item "
                 "WHERE id = ? AND deleted_at IS NULL",

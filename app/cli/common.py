@@ -6,23 +6,25 @@ import argparse
 import sys
 from typing import Any
 
-from vendortui.app.db import Database
+from vendortui.app.db import Database, open_database
 from vendortui.app.errors import ReadOnlyError
-from vendortui.app.paths import resolve_db_path
+from vendortui.app.paths import resolve_db
 from vendortui.app.text import json_text
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    """``--db PATH``: the knowledge base; defaults to ``$VENDORTUI_DB`` or the user data dir.
+    """``--db PATH_OR_URL``: the knowledge base, a file or a PostgreSQL URL; defaults to
+    ``$VENDORTUI_DB`` or the user data dir.
 
     Accepted before or after the command's words: a command's own ``--db`` leaves one given
     earlier alone (the root parser's default is None).
     """
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="knowledge base file (default: $VENDORTUI_DB, else the user data dir)",
+        help="knowledge base file or postgresql:// team server "
+        "(default: $VENDORTUI_DB, else the user data dir)",
     )
 
 
@@ -31,7 +33,7 @@ def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     from vendortui.app.sync import pending
 
     pending.install()
-    db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
+    db = open_database(resolve_db(args.db), for_writing=for_writing)
     if for_writing and db.readonly:
         # The write would be refused with the same notice: say it once, as the error.
         raise ReadOnlyError(db.notice)

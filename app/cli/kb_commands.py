@@ -44,9 +44,9 @@ def demo(args: argparse.Namespace) -> int:
     kb = KnowledgeBase(open_db(args, for_writing=True))
     added = load_demo(kb)
     print(
-        f"Added {added} demo vendors to {kb.path}."
+        f"Added {added} demo vendors to {kb.label}."
         if added
-        else f"The demo vendors are already in {kb.path}; nothing added."
+        else f"The demo vendors are already in {kb.label}; nothing added."
     )
     return 0
 

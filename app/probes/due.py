@@ -22,7 +22,7 @@ SELECT p.id, p.name, p.kind, v.id, v.name, r.outcome, r.started_at, r.duration_m
 FROM probe_config p
 JOIN vendor v ON v.id = p.vendor_id
 LEFT JOIN probe_result r ON r.probe_id = p.id AND r.deleted_at IS NULL
-WHERE p.deleted_at IS NULL AND v.deleted_at IS NULL AND p.enabled = 1
+WHERE p.deleted_at IS NULL AND v.deleted_at IS NULL AND p.enabled
   AND v.status != 'retired'
 """
 
@@ -42,7 +42,7 @@ def _stale_hours(conn: sqlite3.Connection) -> int:
 def probe_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
     """Failing probes (overdue), creeping latency (due), and machine probes gone stale (info)."""
     history: dict[str, list[tuple]] = {}
-    for row in conn.execute(f"SELECT * FROM ({_LATEST}) WHERE n <= 30"):
+    for row in conn.execute(f"SELECT * FROM ({_LATEST}) AS latest WHERE n <= 30"):
         history.setdefault(row[0], []).append(row)
     now = datetime.combine(today, time(23, 59, 59), tzinfo=UTC)
     stale_after = timedelta(hours=_stale_hours(conn))

@@ -22,7 +22,7 @@ SELECT vendor_id, vendor, probe, kind, outcome, started_at, duration_ms, n FROM 
   JOIN vendor v ON v.id = p.vendor_id
   LEFT JOIN probe_result r ON r.probe_id = p.id AND r.deleted_at IS NULL
   WHERE p.deleted_at IS NULL AND v.deleted_at IS NULL
-)
+) AS history
 WHERE n <= {ProbeService.HISTORY}
 ORDER BY vendor COLLATE NOCASE, vendor_id, probe, probe_id, n
 """

@@ -185,7 +185,7 @@ class ProbeService:
         """
         if self.db.readonly:
             raise ReadOnlyError(
-                self.db.notice or f"{self.db.path} is open read-only, so results cannot be stored."
+                self.db.notice or f"{self.db.label} is open read-only, so results cannot be stored."
             )
         try:
             return asyncio.run(self._run(configs, on_progress, hooks, cancelled))

@@ -14,6 +14,8 @@ from vendortui.app.demo import add_demo_run
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Setting, Vendor
 
+pytestmark = pytest.mark.both_backends
+
 LA = ZoneInfo("America/Los_Angeles")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 TOKYO = ZoneInfo("Asia/Tokyo")

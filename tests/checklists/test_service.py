@@ -17,6 +17,8 @@ from vendortui.app.errors import KbError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.validation import FieldError
 
+pytestmark = pytest.mark.both_backends
+
 WHO = "tester@example.com"
 
 
@@ -198,7 +200,7 @@ def test_a_rollback_is_an_event_on_the_vendor(
 
 
 def test_exports_list_every_item_with_state_note_evidence_who_and_when(
-    kb: KnowledgeBase, vendor_id: str, tiny: Path
+    kb: KnowledgeBase, vendor_id: str, tiny: Path, tmp_path: Path
 ) -> None:
     run = kb.checklists.start_run(vendor_id, "tiny-rollout")
     items = _items(kb.checklists.detail(run.id))
@@ -224,7 +226,7 @@ def test_exports_list_every_item_with_state_note_evidence_who_and_when(
     assert by_key["signed-off"]["by"] == WHO and by_key["signed-off"]["at"]
     assert by_key["staging-checked"]["evidence_url"] == "https://g.example/d"
     assert [s["key"] for s in data["stages"]] == ["staging", "full"]
-    target = kb.path.parent / "review.md"
+    target = tmp_path / "review.md"
     assert kb.checklists.save_markdown(run.id, target) == target
     assert target.read_text() == markdown
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Event, Person, Role, Runbook, Vendor
+
+pytestmark = pytest.mark.both_backends
 
 
 def _kinds(

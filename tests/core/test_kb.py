@@ -11,6 +11,8 @@ from vendortui.app.kb import KnowledgeBase
 from vendortui.app.validation import FieldError
 from vendortui.models import DataCategory, Event, Person, Role, Vendor
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_add_vendor_makes_unique_slugs_and_a_runbook_from_the_template(kb: KnowledgeBase) -> None:
     first = kb.add_vendor("New Relic, Inc.", category="observability")

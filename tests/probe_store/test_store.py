@@ -16,6 +16,8 @@ from vendortui.app.probes.store import ProbeService, latency_creeps
 from vendortui.app.validation import FieldError
 from vendortui.models import ProbeConfig
 
+pytestmark = pytest.mark.both_backends
+
 
 def _report(outcome: str, when: datetime, duration_ms: int = 100):
     rec = Recorder()

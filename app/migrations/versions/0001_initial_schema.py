@@ -130,6 +130,7 @@ def upgrade() -> None:
         ["slug"],
         unique=True,
         sqlite_where=sa.text("deleted_at IS NULL"),
+        postgresql_where=sa.text("deleted_at IS NULL"),
     )
 
     op.create_table(

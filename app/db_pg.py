@@ -1,0 +1,379 @@
+"""The knowledge base on a PostgreSQL team server, behind the same interface as a file.
+
+``PgDatabase`` offers what ``app.db.Database`` offers (``read``, ``session``, ``write``,
+``readonly``, ``notice``), so services never ask which backend they run on:
+
+* ``read()`` is a plain psycopg connection dressed as the stdlib ``sqlite3`` one the fast
+  read paths were written for (``PgReadConnection``): ``?`` parameters, ``COLLATE NOCASE``,
+  ``PRAGMA table_info`` and SQLite's value forms (timestamps as naive-UTC text, booleans as
+  0/1, dates as ISO text). The first frame and the read commands never import SQLModel.
+* ``write()`` takes one transaction-scoped advisory lock first, the server's equivalent of
+  SQLite's ``BEGIN IMMEDIATE``: writers queue instead of interleaving, so every
+  check-then-write in the services stays atomic on both backends.
+* Every connection runs with ``TimeZone=UTC``: timestamps are ``timestamptz`` and a text
+  parameter such as ``2026-01-01 00:00:00`` means UTC, as in the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.adapt import Loader
+
+from vendortui.app import dbfile
+from vendortui.app.db import Database, _as_kb_error
+from vendortui.app.dburl import libpq_url, redact, secrets_of, sqlalchemy_url
+from vendortui.app.errors import KbError, ReadOnlyError
+from vendortui.app.paths import files_only
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+CONNECT_TIMEOUT_S = 5
+WRITE_LOCK = 0x76656E646F72
+"""Advisory lock key every write transaction takes first (``vendor`` in ASCII)."""
+SESSION_OPTIONS = "-c TimeZone=UTC"
+WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
+
+
+class _Timestamp(Loader):
+    """``timestamptz`` as SQLite stores ``UTCDateTime``: ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+
+    def load(self, data: Any) -> str:
+        text = bytes(data).decode()
+        text = text[: -len("+00")] if text.endswith("+00") else text
+        stamp, _, fraction = text.partition(".")
+        return f"{stamp}.{fraction.ljust(6, '0')}"
+
+
+class _Text(Loader):
+    def load(self, data: Any) -> str:
+        return bytes(data).decode()
+
+
+class _Bool(Loader):
+    def load(self, data: Any) -> int:
+        return 1 if bytes(data) == b"t" else 0
+
+
+class PgRow(tuple):
+    """A row addressed by position or column name, like ``sqlite3.Row``."""
+
+    names: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self.names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+    row_type = type("Row", (PgRow,), {"names": names})
+    return lambda values: row_type(values)
+
+
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\((\w+)\)\s*$", re.IGNORECASE)
+_NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
+_CROSS_ON = re.compile(r"\bCROSS\s+JOIN(\s+\w+(?:\s+(?:AS\s+)?\w+)?\s+ON)\b", re.IGNORECASE)
+_TABLE_INFO_SQL = """
+SELECT ordinal_position - 1, column_name,
+       CASE data_type WHEN 'timestamp with time zone' THEN 'DATETIME' WHEN 'date' THEN 'DATE'
+                      WHEN 'boolean' THEN 'BOOLEAN' WHEN 'integer' THEN 'INTEGER'
+                      ELSE 'VARCHAR' END,
+       is_nullable = 'NO', column_default, 0
+FROM information_schema.columns
+WHERE table_schema = current_schema() AND table_name = %s
+ORDER BY ordinal_position
+"""
+
+
+@functools.lru_cache(maxsize=256)
+def translate(sql: str) -> tuple[str, str | None]:
+    """SQLite-flavoured read SQL as PostgreSQL runs it: ``(sql, table_info_table)``.
+
+    Only what the fast paths use: ``?`` placeholders, ``X COLLATE NOCASE`` (case-blind,
+    byte-ordered like SQLite: ``lower(X) COLLATE "C"``), ``PRAGMA table_info`` and
+    ``CROSS JOIN t ON`` (SQLite's join-order hint; plain ``JOIN`` here).
+    """
+    pragma = _TABLE_INFO.match(sql)
+    if pragma:
+        return _TABLE_INFO_SQL, pragma.group(1)
+    sql = _CROSS_ON.sub(r"JOIN\1", _NOCASE.sub(r'lower(\1) COLLATE "C"', sql))
+    return sql.replace("%", "%%").replace("?", "%s"), None
+
+
+class PgReadConnection:
+    """A psycopg connection inside one read-only snapshot, used like ``sqlite3.Connection``."""
+
+    row_factory: Any = None
+    """Accepted and ignored: rows are always addressable by name and position."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.raw = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        statement, table = translate(sql)
+        cursor = self.raw.cursor(row_factory=_row_factory)
+        _register_loaders(cursor)
+        return cursor.execute(statement, (table,) if table else tuple(params))
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _register_loaders(cursor: psycopg.Cursor[Any]) -> None:
+    """SQLite's value forms, on this cursor only (SQLAlchemy shares the write connection)."""
+    for name in ("timestamptz", "timestamp"):
+        cursor.adapters.register_loader(name, _Timestamp)
+    cursor.adapters.register_loader("date", _Text)
+    cursor.adapters.register_loader("bool", _Bool)
+
+
+class PgDatabase(Database):
+    """One knowledge base on a PostgreSQL server, migrated, with the file's three ways in."""
+
+    kind = "postgresql"
+
+    def __init__(self, url: str, *, readonly: bool = False, notice: str = "") -> None:
+        super().__init__(Path(), readonly=readonly, notice=notice)
+        self.url = url
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def label(self) -> str:
+        """The URL with its password hidden: the only form ever shown or logged."""
+        return redact(self.url)
+
+    @property
+    def short_label(self) -> str:
+        """``database@host`` for the title bar."""
+        parts = urlsplit(self.url)
+        database = parts.path.lstrip("/") or parts.username or "postgres"
+        return f"{database}@{parts.hostname or 'local'}"
+
+    @property
+    def path(self) -> Path:
+        """A server has no file: file-only callers (git sync) get one sentence saying so."""
+        raise KbError(files_only(self.url))
+
+    @path.setter
+    def path(self, value: Path) -> None:
+        """``Database.__init__`` sets a path; a server has none, so it is dropped."""
+
+    @classmethod
+    def open_url(cls, url: str, *, for_writing: bool = True) -> PgDatabase:
+        """Connect, create or upgrade the schema, or open read-only with a notice."""
+        db = cls(url)
+        with db._translated():
+            revision, can_write = db._inspect()
+            if revision is not None and revision not in dbfile.known_revisions():
+                db.readonly = True
+                db.notice = (
+                    f"{db.label} was written by a newer vendortui (schema {revision}); "
+                    "it is open read-only. Upgrade vendortui to edit it."
+                )
+                return db
+            if revision != dbfile.known_revisions()[-1]:
+                if not can_write:
+                    raise KbError(
+                        f"{db.label} needs its schema created or upgraded, and your database "
+                        "user may not change it; ask its owner to open it once with vendortui."
+                    )
+                from vendortui.app.migrate import upgrade_server
+
+                upgrade_server(url)
+            if not can_write:
+                db.readonly = True
+                db.notice = (
+                    f"Your database user may only read {db.label}; it is open read-only "
+                    "(ask its owner for write rights to edit)."
+                )
+            elif not for_writing:
+                db.readonly = True
+        return db
+
+    def _inspect(self) -> tuple[str | None, bool]:
+        """The stored revision (``None`` for an empty database) and whether we may write."""
+        with self._connect() as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                )
+            }
+            if tables and "alembic_version" not in tables:
+                raise KbError(
+                    f"{self.label} holds tables but is not a vendortui knowledge base (it has "
+                    "no schema revision); it was left untouched. Pass --db with an empty "
+                    "database."
+                )
+            revision = None
+            if tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            table, rights = WRITE_PRIVILEGES
+            if "vendor" in tables:
+                query = "SELECT has_table_privilege(current_user, %s, %s)"
+                writable = bool(conn.execute(query, (table, rights)).fetchone()[0])
+            else:
+                query = "SELECT has_schema_privilege(current_user, current_schema(), 'CREATE')"
+                writable = bool(conn.execute(query).fetchone()[0])
+        return revision, writable
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            libpq_url(self.url), connect_timeout=CONNECT_TIMEOUT_S, options=SESSION_OPTIONS
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        """A psycopg connection in one read-only snapshot, dressed as ``sqlite3``.
+
+        Connections are kept between reads (a connect costs a round trip and
+        authentication); each read gets one to itself, so threads never share one.
+        """
+        with self._translated():
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None or conn.closed:
+                conn = self._connect()
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield PgReadConnection(conn)
+            finally:
+                if conn.closed or conn.broken:
+                    conn.close()
+                else:
+                    conn.rollback()
+                    with self._lock:
+                        self._idle.append(conn)
+
+    @property
+    def engine(self) -> Engine:
+        """The writing engine: each transaction takes the write lock first."""
+        if self._engine is None:
+            self._engine = _make_engine(self.url, write=True)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-only SQLModel session in one snapshot (REPEATABLE READ, READ ONLY)."""
+        from sqlmodel import Session
+
+        if self._read_engine is None:
+            self._read_engine = _make_engine(self.url, write=False)
+        with self._translated(), Session(self._read_engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction, queued behind other writers by the advisory lock; commits on success."""
+        if self.readonly:
+            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+        from sqlmodel import Session
+
+        with self._translated():
+            session = Session(self.engine, expire_on_commit=False)
+            try:
+                session.connection()
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """PostgreSQL's errors as one sentence each, never echoing the URL's password."""
+        try:
+            yield
+        except Exception as exc:
+            error = _as_kb_error(Path(), exc) if not _is_pg(exc) else self._as_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    def _as_error(self, exc: BaseException) -> KbError | None:
+        original = getattr(exc, "orig", None) or exc
+        message = self.scrub(str(original).strip().splitlines()[0] if str(original) else "")
+        if isinstance(original, pg_errors.UniqueViolation):
+            from vendortui.app.validation import FieldError
+
+            detail = getattr(original.diag, "message_detail", "") or ""
+            match = re.search(r"Key \((?:lower\()?(\w+)", detail)
+            field = match.group(1) if match else "value"
+            return FieldError(field, "is already used by another row; choose another")
+        if isinstance(original, pg_errors.InsufficientPrivilege | pg_errors.ReadOnlySqlTransaction):
+            return ReadOnlyError(
+                f"Your database user may not change {self.label} ({message}); nothing was changed."
+            )
+        if isinstance(original, psycopg.OperationalError):
+            return KbError(
+                f"Cannot reach the team server {self.label} ({message}); nothing was changed. "
+                "Check the network and the URL, then try again."
+            )
+        if isinstance(original, psycopg.Error):
+            return KbError(f"The team server {self.label} refused: {message}; nothing was changed.")
+        return None
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the URL's password (if any) replaced by ``***``."""
+        for secret in secrets_of(self.url):
+            text = text.replace(secret, "***")
+        return text.replace(self.url, self.label)
+
+    def raw(self, session: Session) -> PgReadConnection:
+        """The write transaction's psycopg connection, spoken to like ``read()``'s."""
+        return PgReadConnection(session.connection().connection.driver_connection)
+
+    def close(self) -> None:
+        """Release engines and idle read connections."""
+        super().close()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+def _is_pg(exc: BaseException) -> bool:
+    return isinstance(getattr(exc, "orig", None) or exc, psycopg.Error)
+
+
+def _make_engine(url: str, *, write: bool) -> Engine:
+    """A pooled engine (a server has no file to swap); UTC sessions; writers take the lock."""
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    engine = create_engine(
+        sqlalchemy_url(url),
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": SESSION_OPTIONS},
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED" if write else "REPEATABLE READ",
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if write:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        else:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine

@@ -1,0 +1,55 @@
+"""Telling a team-server URL from a file path, and showing a URL without its password.
+
+Imported on every start, so it imports nothing heavy: no psycopg, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+Location = Path | str
+"""A knowledge base: a SQLite file (``Path``) or a PostgreSQL URL (``str``)."""
+
+
+def is_server_url(value: str | os.PathLike[str]) -> bool:
+    """True for ``postgresql://...`` (and its aliases), false for anything that is a path."""
+    return isinstance(value, str) and value.lower().startswith(SCHEMES)
+
+
+def location(value: str | os.PathLike[str]) -> Location:
+    """A URL stays text (``Path`` would fold its ``//``); anything else is a file path."""
+    return value if is_server_url(value) else Path(value).expanduser()
+
+
+def redact(url: str) -> str:
+    """``url`` with any password replaced by ``***``: the only form of a URL ever shown."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The same URL with SQLAlchemy's driver name (``postgresql+psycopg://``)."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if "+" not in scheme else url
+
+
+def libpq_url(url: str) -> str:
+    """The same URL as libpq (psycopg.connect) reads it (``postgresql://``)."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def secrets_of(url: str) -> list[str]:
+    """The password in ``url`` (if any), to scrub from any text that might echo it."""
+    password = urlsplit(url).password
+    return [password] if password else []
