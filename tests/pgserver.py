@@ -1,8 +1,9 @@
 """A real PostgreSQL server for the tests: ``initdb`` + ``pg_ctl`` in a temporary folder.
 
 PostgreSQL refuses to run as root, so when the tests run as root (CI containers) the server
-runs as the ``postgres`` system user that the Debian package creates (``runuser``). Trust
-authentication on 127.0.0.1 only, ``fsync=off``: a throwaway server, about 2.5 s to start.
+runs as the ``postgres`` system user that the Debian package creates (``runuser``). The
+superuser is trusted on 127.0.0.1 (other roles need their password), ``fsync=off``: a
+throwaway server, about 2.5 s to start.
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from pathlib import Path
 
 MISSING = "PostgreSQL server binaries"
 """Skip reason naming the real part; under ``VENDORTUI_CI=1`` such a skip fails the test."""
+
+
+HBA = """\
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
+"""The superuser needs no password; every other role proves one (the libpq credential tests)."""
 
 
 def server_bin() -> Path | None:
@@ -97,6 +106,10 @@ def start_server() -> PgServer:
         str(pgbin / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
         "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
     )  # fmt: skip
+    hba = folder / "data" / "pg_hba.conf"
+    hba.write_text(HBA)
+    if as_postgres:
+        shutil.chown(hba, "postgres", "postgres")
     server.start()
     return server
 
