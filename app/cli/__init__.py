@@ -21,6 +21,7 @@ def load_commands() -> None:
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
         checklist_commands,
         kb_commands,
+        migrate_commands,
         probe_commands,
         sync_commands,
     )
