@@ -19,6 +19,7 @@ from vendortui.app.db import Database, open_database
 from vendortui.app.dburl import Location
 from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
+from vendortui.app.text import one_line
 from vendortui.app.validation import FieldError, LookAlikeError, clean
 from vendortui.models.ids import utcnow
 from vendortui.models.rules import cancel_by, look_alike_key, review_cadence, slugify
@@ -203,11 +204,24 @@ class KnowledgeBase:
             session.add(row)
         return row
 
-    def update(self, table: type[T], row_id: str, **values: Any) -> T:
-        """Validate ``values`` and change those fields of one live row."""
+    def update(
+        self, table: type[T], row_id: str, *, expected: dict[str, Any] | None = None, **values: Any
+    ) -> T:
+        """Validate ``values`` and change those fields of one live row.
+
+        ``expected`` holds the values the editor loaded for the fields it changes: a
+        compare-and-set under the write lock (``BEGIN IMMEDIATE`` on a file, the row locked
+        ``FOR UPDATE`` on a server). A field a teammate changed meanwhile to something else
+        refuses the whole save with ``ChangedMeanwhile``; fields nobody else touched land,
+        and a teammate's edits of other fields are kept (only changed fields are written).
+        """
         cleaned = clean(_table_name(table), values)
         with self.db.write() as session:
-            row = self._live(session, table, row_id)
+            row = self._live(session, table, row_id, lock=True)
+            for name, loaded in (expected or {}).items():
+                current = getattr(row, name)
+                if current != loaded and current != cleaned.get(name, loaded):
+                    raise ChangedMeanwhile(name, current, row.updated_by)
             for name, value in cleaned.items():
                 setattr(row, name, value)
             row.updated_at = utcnow()
@@ -224,8 +238,8 @@ class KnowledgeBase:
             session.add(row)
 
     @staticmethod
-    def _live(session: Any, table: type[T], row_id: str) -> T:
-        row = session.get(table, row_id)
+    def _live(session: Any, table: type[T], row_id: str, *, lock: bool = False) -> T:
+        row = session.get(table, row_id, with_for_update=lock)
         if row is None or row.deleted_at is not None:
             raise KbError(f"That {_table_name(table).replace('_', ' ')} no longer exists.")
         return row
@@ -304,6 +318,20 @@ class KnowledgeBase:
             row.verified_by = row.updated_by = current_user()
             session.add(row)
         return row
+
+
+class ChangedMeanwhile(FieldError):
+    """Someone saved another value in this field after the form loaded it: no silent
+    last-writer-wins. ``current`` is what is stored now, shown next to the field."""
+
+    def __init__(self, field: str, current: Any, by: str) -> None:
+        shown = "(empty)" if current in (None, "") else one_line(str(current))
+        super().__init__(
+            field,
+            f"{by} changed it to {shown} while you were editing; nothing was saved. "
+            "Save again to replace it with yours",
+        )
+        self.current = current
 
 
 def _table_name(table: type[Synced]) -> str:

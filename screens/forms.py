@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
 from vendortui.app.errors import KbError
+from vendortui.app.kb import ChangedMeanwhile
 from vendortui.app.text import safe, strip_control
 from vendortui.app.validation import FieldError, LookAlikeError
 from vendortui.models.enums import (
@@ -196,9 +197,19 @@ def changes(values: Mapping[str, Any], row: Any) -> dict[str, Any]:
 
 
 def save_edit(kb: KnowledgeBase, table: type[Any], row: Any, values: Mapping[str, Any]) -> Any:
-    """Write what changed in ``row`` (nothing at all if the user changed nothing)."""
+    """Write what changed in ``row`` (nothing at all if the user changed nothing), only if
+    nobody changed those fields since ``row`` was loaded. After a refusal the form holds
+    the teammate's value as loaded, so saving again deliberately replaces it."""
     diff = changes(values, row)
-    return kb.update(table, row.id, **diff) if diff else row
+    if not diff:
+        return row
+    try:
+        return kb.update(
+            table, row.id, expected={name: getattr(row, name) for name in diff}, **diff
+        )
+    except ChangedMeanwhile as error:
+        setattr(row, error.field, error.current)
+        raise
 
 
 def initial(row: Any, fields: Sequence[FormField]) -> dict[str, Any]:

@@ -122,3 +122,27 @@ def test_renaming_a_slug_to_a_taken_one_is_a_field_error(kb: KnowledgeBase) -> N
         kb.update(Vendor, other.id, slug="acme")
     assert err.value.field == "slug"
     assert kb.card(other.id).vendor.slug == "other"
+
+
+def test_a_field_changed_meanwhile_refuses_the_save_and_a_second_save_replaces_it(
+    kb: KnowledgeBase,
+) -> None:
+    """Two people editing one vendor (the form's ``save_edit``): different fields both land;
+    the same field is refused with the stored value, and saving again is deliberate."""
+    from vendortui.app.kb import ChangedMeanwhile
+    from vendortui.screens.forms import save_edit
+
+    vendor = kb.add_vendor("Acme", category="paging", website="https://a.example")
+    mine, theirs = kb.card(vendor.id).vendor, kb.card(vendor.id).vendor
+    save_edit(kb, Vendor, theirs, {"category": "observability", "website": "https://b.example"})
+    save_edit(kb, Vendor, mine, {"description": "mine"})
+    stored = kb.card(vendor.id).vendor
+    assert (stored.category, stored.description) == ("observability", "mine")
+    with pytest.raises(ChangedMeanwhile) as refused:
+        save_edit(kb, Vendor, mine, {"category": "ci"})
+    assert refused.value.field == "category" and refused.value.current == "observability"
+    assert "changed it to observability while you were editing" in str(refused.value)
+    assert kb.card(vendor.id).vendor.category == "observability", "nothing was saved"
+    save_edit(kb, Vendor, mine, {"category": "ci"})
+    assert kb.card(vendor.id).vendor.category == "ci"
+    assert kb.card(vendor.id).vendor.website == "https://b.example"
