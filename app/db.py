@@ -90,11 +90,20 @@ def open_database(location: Location, *, for_writing: bool = True) -> Database:
     """The knowledge base at ``location``: a file (``Path``) or a team server (URL text).
 
     The one door for both backends; the server's module (and psycopg) loads only for a URL.
+    A server that cannot be reached opens its offline copy read-only (``app.offline``).
     """
     if isinstance(location, str):
-        from vendortui.app.db_pg import PgDatabase
+        from vendortui.app.db_pg import PgDatabase, ServerUnreachable
 
-        return PgDatabase.open_url(location, for_writing=for_writing)
+        try:
+            return PgDatabase.open_url(location, for_writing=for_writing)
+        except ServerUnreachable as error:
+            from vendortui.app.offline import open_offline
+
+            offline = open_offline(location, error.reason)
+            if offline is None:
+                raise
+            return offline
     return Database.open(location, for_writing=for_writing)
 
 
@@ -111,6 +120,8 @@ class Database:
         self.readonly = readonly
         self.notice = notice
         """A sentence for the user about how the file was opened (for example read-only)."""
+        self.banner = ""
+        """A few words the title bar keeps showing (``offline copy from <time>``)."""
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
 

@@ -143,6 +143,17 @@ def _register_loaders(cursor: psycopg.Cursor[Any]) -> None:
     cursor.adapters.register_loader("bool", _Bool)
 
 
+class ServerUnreachable(KbError):
+    """The server did not answer (or refused the login); ``reason`` is libpq's, scrubbed."""
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(
+            f"Cannot reach the team server {label} ({reason}); nothing was changed. "
+            "Check the network and the URL, then try again."
+        )
+        self.reason = reason
+
+
 class PgDatabase(Database):
     """One knowledge base on a PostgreSQL server, migrated, with the file's three ways in."""
 
@@ -326,10 +337,7 @@ class PgDatabase(Database):
                 f"Your database user may not change {self.label} ({message}); nothing was changed."
             )
         if isinstance(original, psycopg.OperationalError):
-            return KbError(
-                f"Cannot reach the team server {self.label} ({message}); nothing was changed. "
-                "Check the network and the URL, then try again."
-            )
+            return ServerUnreachable(self.label, message)
         if isinstance(original, psycopg.Error):
             return KbError(f"The team server {self.label} refused: {message}; nothing was changed.")
         return None

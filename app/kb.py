@@ -90,6 +90,23 @@ class KnowledgeBase:
         """What to call the knowledge base on screen: its path, or its URL without password."""
         return self.db.label
 
+    def refresh_offline_copy(self) -> None:
+        """On a team server, refresh the local offline copy (``app.offline``); a file has none.
+
+        Slow on a big knowledge base: the TUI runs it in a worker after the first frame.
+        """
+        url = getattr(self.db, "url", None)
+        if url is not None and not self.db.banner:
+            from vendortui.app.offline import refresh
+
+            try:
+                refresh(self.db, url)
+            except OSError as error:
+                raise KbError(
+                    f"The offline copy could not be refreshed ({error.strerror or error}); "
+                    "the previous copy is kept."
+                ) from None
+
     @property
     def short_label(self) -> str:
         """The title bar's name: the file's name, or ``database@host`` for a server."""

@@ -60,12 +60,7 @@ def migrate(source: Location, target: Location) -> list[TableCheck]:
         target_db = open_database(target)
         try:
             _refuse_unless_empty(target_db, target)
-            from vendortui import models
-            from vendortui.models import Synced
-
-            models.load_all()
-            tables = [t for t in Synced.metadata.sorted_tables if t.name != "alembic_version"]
-            _copy(source_db, target_db, tables)
+            tables = copy_all(source_db, target_db)
             return [_check(source_db, target_db, table) for table in tables]
         finally:
             target_db.close()
@@ -77,25 +72,28 @@ def migrate(source: Location, target: Location) -> list[TableCheck]:
         source_db.close()
 
 
-def _refuse_unless_empty(db: Database, target: Location) -> None:
+def _tables() -> list[Any]:
+    """Every knowledge-base table, parents before children (foreign-key order)."""
     from vendortui import models
     from vendortui.models import Synced
 
     models.load_all()
+    return [t for t in Synced.metadata.sorted_tables if t.name != "alembic_version"]
+
+
+def _refuse_unless_empty(db: Database, target: Location) -> None:
     with db.read() as conn:
-        for table in Synced.metadata.sorted_tables:
-            if (
-                table.name != "alembic_version"
-                and conn.execute(f'SELECT 1 FROM "{table.name}" LIMIT 1').fetchone()
-            ):
+        for table in _tables():
+            if conn.execute(f'SELECT 1 FROM "{table.name}" LIMIT 1').fetchone():
                 raise KbError(
                     f"{_name(target)} already holds a knowledge base (rows in {table.name}); "
                     "migrate into an empty database, nothing was changed."
                 )
 
 
-def _copy(source: Database, target: Database, tables: list[Any]) -> None:
-    """Every row, parents first, in one target transaction (all or nothing)."""
+def copy_all(source: Database, target: Database) -> list[Any]:
+    """Every row, parents first, in one target transaction (all or nothing); the tables."""
+    tables = _tables()
     with source.session() as reading, target.write() as writing:
         if target.kind == "sqlite":
             # Rows arrive parents first, but a tombstoned parent's children still point at it.
@@ -105,6 +103,7 @@ def _copy(source: Database, target: Database, tables: list[Any]) -> None:
             result = reading.connection().execute(table.select())
             while batch := result.mappings().fetchmany(BATCH):
                 into.execute(table.insert(), [dict(row) for row in batch])
+    return tables
 
 
 def _check(source: Database, target: Database, table: Any) -> TableCheck:

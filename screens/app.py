@@ -130,7 +130,8 @@ class VendorTui(App[None]):
 
     def _warm_up(self) -> None:
         """Import SQLModel and the tables off the UI thread once the first frame is out, and
-        read one card so SQLAlchemy has compiled its queries before the first Enter."""
+        read one card so SQLAlchemy has compiled its queries before the first Enter; on a team
+        server, then refresh the offline copy."""
         rows = self.vendor_rows()
 
         def warm() -> None:
@@ -140,6 +141,10 @@ class VendorTui(App[None]):
             if rows:
                 with contextlib.suppress(KbError):
                     self.kb.card(rows[0].id)
+            try:
+                self.kb.refresh_offline_copy()
+            except KbError as error:
+                self.call_from_thread(self.report, error)
 
         self.run_worker(warm, thread=True, group="warm-up", name="warm-up")
 

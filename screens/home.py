@@ -84,6 +84,8 @@ class HomeScreen(Screen[None]):
     def _title(self) -> str:
         kb = self.app.kb
         mode = " · [b]read-only[/b]" if kb.readonly else ""
+        if kb.db.banner:
+            mode += f" · [b]{safe(kb.db.banner)}[/b]"
         return f"[b]vendortui[/b] · {safe(kb.short_label)}{mode}"
 
     def on_mount(self) -> None:

@@ -115,7 +115,9 @@ def start_server() -> PgServer:
 
 
 def remove(server: PgServer) -> None:
+    """Stop the server if it still runs (a test may have stopped it) and delete its folder."""
     try:
-        server.stop()
+        if (server.folder / "data" / "postmaster.pid").exists():
+            server.stop()
     finally:
         shutil.rmtree(server.folder, ignore_errors=True)
