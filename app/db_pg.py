@@ -19,7 +19,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,9 +41,15 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 CONNECT_TIMEOUT_S = 5
+LISTEN_POLL_S = 0.2
+"""How long one wait for notifications lasts: a burst within it is one refresh, and it
+bounds how late ``stop`` is noticed."""
+LISTEN_RETRY_S = 2
 WRITE_LOCK = 0x76656E646F72
 """Advisory lock key every write transaction takes first (``vendor`` in ASCII)."""
 SESSION_OPTIONS = "-c TimeZone=UTC"
+CHANNEL = "vendortui"
+"""Every write transaction NOTIFYs here on commit; open TUIs LISTEN and re-read."""
 WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
 
 
@@ -164,6 +171,8 @@ class PgDatabase(Database):
         self.url = url
         self._idle: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        self.token = uuid.uuid4().hex
+        """Sent with each of our NOTIFYs, so our own listener skips our own writes."""
 
     @property
     def label(self) -> str:
@@ -302,8 +311,10 @@ class PgDatabase(Database):
         with self._translated():
             session = Session(self.engine, expire_on_commit=False)
             try:
-                session.connection()
+                connection = session.connection()
                 yield session
+                # Delivered by the server only if and when the transaction commits.
+                connection.exec_driver_sql(f"NOTIFY {CHANNEL}, '{self.token}'")
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -347,6 +358,31 @@ class PgDatabase(Database):
         for secret in secrets_of(self.url):
             text = text.replace(secret, "***")
         return text.replace(self.url, self.label)
+
+    def listen(self, changed: Callable[[], object]) -> Callable[[], None]:
+        """Call ``changed()`` (from a thread) soon after a teammate's write commits.
+
+        LISTEN on a connection of its own; a burst of notifications is one call. The
+        connection is re-opened if it drops. Returns the function that stops listening.
+        """
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.is_set():
+                try:
+                    with psycopg.connect(
+                        libpq_url(self.url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+                    ) as conn:
+                        conn.execute(f"LISTEN {CHANNEL}")
+                        while not stop.is_set():
+                            notes = list(conn.notifies(timeout=LISTEN_POLL_S))
+                            if any(note.payload != self.token for note in notes):
+                                changed()
+                except psycopg.Error:
+                    stop.wait(LISTEN_RETRY_S)
+
+        threading.Thread(target=run, name="vendortui-listen", daemon=True).start()
+        return stop.set
 
     def raw(self, session: Session) -> PgReadConnection:
         """The write transaction's psycopg connection, spoken to like ``read()``'s."""

@@ -8,6 +8,7 @@ Reads that the first frame needs go through stdlib ``sqlite3`` (``app.queries``,
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -89,6 +90,12 @@ class KnowledgeBase:
     def label(self) -> str:
         """What to call the knowledge base on screen: its path, or its URL without password."""
         return self.db.label
+
+    def watch(self, changed: Callable[[], object]) -> Callable[[], None] | None:
+        """On a team server, call ``changed()`` (from a thread) after each teammate's write;
+        returns the function that stops watching. ``None`` for a file (git sync is explicit)."""
+        listen = getattr(self.db, "listen", None)
+        return None if listen is None or self.db.banner else listen(changed)
 
     def refresh_offline_copy(self) -> None:
         """On a team server, refresh the local offline copy (``app.offline``); a file has none.

@@ -66,6 +66,7 @@ class VendorTui(App[None]):
         self.typeahead = TypeAhead(self)
         self._now = now
         self._theme_warning = ""
+        self._stop_watching: Callable[[], None] | None = None
         requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
         name = THEME_ALIASES.get(requested, requested)
         if name in self.available_themes:
@@ -127,6 +128,16 @@ class VendorTui(App[None]):
         if self.kb.db.notice:
             self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
         self.call_after_refresh(self._warm_up)
+        self._stop_watching = self.kb.watch(self._teammate_wrote)
+
+    def _teammate_wrote(self) -> None:
+        """From the listening thread: a teammate's write committed on the team server."""
+        with contextlib.suppress(RuntimeError):  # the app has already stopped
+            self.call_from_thread(self.changed)
+
+    def on_unmount(self) -> None:
+        if self._stop_watching is not None:
+            self._stop_watching()
 
     def _warm_up(self) -> None:
         """Import SQLModel and the tables off the UI thread once the first frame is out, and
