@@ -52,13 +52,13 @@ Minimal().run()
 
 VENDORTUI = """
 import sys
-from pathlib import Path
+from vendortui.app.dburl import location
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 
-VendorTui(KnowledgeBase.open(Path(sys.argv[1]))).run()
+VendorTui(KnowledgeBase.open(location(sys.argv[1]))).run()
 """
-"""What ``vendortui --db PATH`` runs after parsing its arguments (app/cli/kb_commands.py)."""
+"""What ``vendortui --db PATH_OR_URL`` runs after parsing its arguments (kb_commands.py)."""
 
 TARGETS = {
     "start-up, demo data (x baseline)": 2.5,
@@ -155,7 +155,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def interactive(db: Path, total: int, rows: list) -> tuple[list[float], list[float], float]:
+def interactive(db: Path | str, total: int, rows: list) -> tuple[list[float], list[float], float]:
     """In one 10k session: filter keystrokes, vendor-screen opens, then RSS."""
     terminal = Terminal(VENDORTUI, str(db))
     try:
