@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import psycopg
@@ -78,7 +78,7 @@ class PgRow(tuple):
 
     names: dict[str, int]
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return tuple.__getitem__(self, self.names[key])
         return tuple.__getitem__(self, key)
@@ -250,10 +250,11 @@ class PgDatabase(Database):
             table, rights = WRITE_PRIVILEGES
             if "vendor" in tables:
                 query = "SELECT has_table_privilege(current_user, %s, %s)"
-                writable = bool(conn.execute(query, (table, rights)).fetchone()[0])
+                granted = conn.execute(query, (table, rights)).fetchone()
             else:
                 query = "SELECT has_schema_privilege(current_user, current_schema(), 'CREATE')"
-                writable = bool(conn.execute(query).fetchone()[0])
+                granted = conn.execute(query).fetchone()
+            writable = bool(granted and granted[0])
         return revision, writable
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -386,7 +387,7 @@ class PgDatabase(Database):
 
     def raw(self, session: Session) -> PgReadConnection:
         """The write transaction's psycopg connection, spoken to like ``read()``'s."""
-        return PgReadConnection(session.connection().connection.driver_connection)
+        return PgReadConnection(cast("psycopg.Connection[Any]", super().raw(session)))
 
     def close(self) -> None:
         """Release engines and idle read connections."""

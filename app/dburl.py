@@ -22,7 +22,9 @@ def is_server_url(value: str | os.PathLike[str]) -> bool:
 
 def location(value: str | os.PathLike[str]) -> Location:
     """A URL stays text (``Path`` would fold its ``//``); anything else is a file path."""
-    return value if is_server_url(value) else Path(value).expanduser()
+    if isinstance(value, str) and is_server_url(value):
+        return value
+    return Path(value).expanduser()
 
 
 def redact(url: str) -> str:
