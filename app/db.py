@@ -205,36 +205,46 @@ class Database:
         from sqlmodel import Session
 
         if self._read_engine is None:
-            self._read_engine = _make_engine(self.path, begin="BEGIN", query_only=True)
+            self._read_engine = self._make_read_engine()
         with self._translated(), Session(self._read_engine, expire_on_commit=False) as session:
             yield session
 
+    def _make_read_engine(self) -> Engine:
+        return _make_engine(self.path, begin="BEGIN", query_only=True)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction under ``BEGIN IMMEDIATE`` on the live file; commits on success."""
+        """One transaction under the backend's write lock; commits on success."""
         if self.readonly:
-            raise ReadOnlyError(self.notice or f"{self.path} is open read-only.")
-        from sqlmodel import Session
-
+            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
         with self._translated():
-            for _ in range(REOPEN_ATTEMPTS):
-                session = Session(self.engine, expire_on_commit=False)
-                connection = session.connection()
-                opened = connection.connection.driver_connection
-                if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
-                    break
-                session.rollback()
-                session.close()
-            else:
-                raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+            session = self._write_session()
             try:
                 yield session
+                self._before_commit(session)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
             finally:
                 session.close()
+
+    def _write_session(self) -> Session:
+        """A session under ``BEGIN IMMEDIATE`` on the live file (reopened if sync swapped it)."""
+        from sqlmodel import Session
+
+        for _ in range(REOPEN_ATTEMPTS):
+            session = Session(self.engine, expire_on_commit=False)
+            connection = session.connection()
+            opened = connection.connection.driver_connection
+            if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
+                return session
+            session.rollback()
+            session.close()
+        raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    def _before_commit(self, session: Session) -> None:
+        """A file announces nothing: teammates see edits through git sync."""
 
     def raw(self, session: Session) -> Any:
         """The write transaction's own driver connection, spoken to like ``read()``'s.

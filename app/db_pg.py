@@ -292,36 +292,21 @@ class PgDatabase(Database):
             self._engine = _make_engine(self.url, write=True)
         return self._engine
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A read-only SQLModel session in one snapshot (REPEATABLE READ, READ ONLY)."""
+    def _make_read_engine(self) -> Engine:
+        """Sessions in one snapshot: REPEATABLE READ, READ ONLY."""
+        return _make_engine(self.url, write=False)
+
+    def _write_session(self) -> Session:
+        """A session queued behind other writers by the advisory lock (taken at begin)."""
         from sqlmodel import Session
 
-        if self._read_engine is None:
-            self._read_engine = _make_engine(self.url, write=False)
-        with self._translated(), Session(self._read_engine, expire_on_commit=False) as session:
-            yield session
+        session = Session(self.engine, expire_on_commit=False)
+        session.connection()
+        return session
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction, queued behind other writers by the advisory lock; commits on success."""
-        if self.readonly:
-            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
-        from sqlmodel import Session
-
-        with self._translated():
-            session = Session(self.engine, expire_on_commit=False)
-            try:
-                connection = session.connection()
-                yield session
-                # Delivered by the server only if and when the transaction commits.
-                connection.exec_driver_sql(f"NOTIFY {CHANNEL}, '{self.token}'")
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-            finally:
-                session.close()
+    def _before_commit(self, session: Session) -> None:
+        """Tell listening TUIs; the server delivers it only if and when this commits."""
+        session.connection().exec_driver_sql(f"NOTIFY {CHANNEL}, '{self.token}'")
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

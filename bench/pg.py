@@ -30,13 +30,13 @@ from startup import (  # noqa: E402
     Terminal,
     first_frame,
     interactive,
+    make_files,
     median_ms,
+    verdicts,
 )
 
 from tests import pgserver  # noqa: E402
-from vendortui.app.demo import load_demo  # noqa: E402
 from vendortui.app.kb import ChangedMeanwhile, KnowledgeBase  # noqa: E402
-from vendortui.app.synthetic import generate  # noqa: E402
 from vendortui.app.transfer import migrate  # noqa: E402
 from vendortui.models import Vendor  # noqa: E402
 
@@ -117,11 +117,7 @@ def main() -> int:
     server = pgserver.start_server()
     try:
         with tempfile.TemporaryDirectory(prefix="vendortui-bench-") as folder:
-            demo_db, big_db = Path(folder) / "demo.db", Path(folder) / "big.db"
-            demo_kb = KnowledgeBase.open(demo_db)
-            demo_count = load_demo(demo_kb)
-            demo_kb.db.close()
-            generate(big_db, vendors=args.vendors)
+            demo_db, demo_count, big_db = make_files(Path(folder), args.vendors)
             for name in ("demo", "big", "writers"):
                 server.sql(f"CREATE DATABASE {name}")
             demo_url, big_url = server.url("demo"), server.url("big")
@@ -176,12 +172,7 @@ def main() -> int:
         f"{rate:.0f} edits/s, {refused} refusals retried, {found} of {WRITERS * EDITS} edits "
         "stored" + ("" if found == WRITERS * EDITS else "  LOST UPDATES")
     )
-    missed = found != WRITERS * EDITS
-    for name, value in figures.items():
-        target = TARGETS[name]
-        ok = value <= target
-        missed += not ok
-        print(f"  {'ok  ' if ok else 'MISS'} {name:<52} {value:8.2f}  (target <= {target:g})")
+    missed = verdicts(figures, TARGETS) + (found != WRITERS * EDITS)
     return 1 if missed else 0
 
 

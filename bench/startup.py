@@ -183,6 +183,16 @@ def interactive(db: Path | str, total: int, rows: list) -> tuple[list[float], li
         terminal.close()
 
 
+def make_files(folder: Path, vendors: int) -> tuple[Path, int, Path]:
+    """The demo knowledge base (and its vendor count) and one of ``vendors`` synthetic ones."""
+    demo_db, big_db = folder / "demo.db", folder / "big.db"
+    demo_kb = KnowledgeBase.open(demo_db)
+    demo_count = load_demo(demo_kb)
+    demo_kb.db.close()
+    generate(big_db, vendors=vendors)
+    return demo_db, demo_count, big_db
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="start-up runs per case (median)")
@@ -190,11 +200,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="vendortui-bench-") as folder:
-        demo_db, big_db = Path(folder) / "demo.db", Path(folder) / "big.db"
-        demo_kb = KnowledgeBase.open(demo_db)
-        demo_count = load_demo(demo_kb)
-        demo_kb.db.close()
-        generate(big_db, vendors=args.vendors)
+        demo_db, demo_count, big_db = make_files(Path(folder), args.vendors)
         big_kb = KnowledgeBase.open(big_db)
         big_rows = big_kb.vendor_rows()
         big_kb.db.close()
@@ -231,13 +237,19 @@ def main() -> int:
         f"  filter keystrokes: {len(keystrokes)}, max {max(keystrokes) * 1000:.0f} ms;"
         f" vendor opens: {len(opens)}, max {max(opens) * 1000:.0f} ms"
     )
+    return 1 if verdicts(figures, TARGETS) else 0
+
+
+def verdicts(figures: dict[str, float], targets: dict[str, float]) -> int:
+    """Print each figure against its target (``ok``/``MISS``); the number missed."""
     missed = 0
+    width = max(map(len, figures))
     for name, value in figures.items():
-        target = TARGETS[name]
+        target = targets[name]
         ok = value <= target
         missed += not ok
-        print(f"  {'ok  ' if ok else 'MISS'} {name:<46} {value:7.2f}  (target <= {target:g})")
-    return 1 if missed else 0
+        print(f"  {'ok  ' if ok else 'MISS'} {name:<{width}} {value:7.2f}  (target <= {target:g})")
+    return missed
 
 
 if __name__ == "__main__":
