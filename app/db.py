@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,6 +252,23 @@ class Database:
         For hot paths that write plain SQL (a checklist tick) inside ``write()``.
         """
         return session.connection().connection.driver_connection
+
+    def bulk_insert(
+        self, session: Session, table: str, columns: list[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert ``rows`` (in ``read()``'s value forms) into ``table`` inside ``write()``.
+
+        For whole-table copies (``app.transfer``): plain SQL, no ORM objects. Foreign keys
+        are checked at commit, since a tombstoned parent may still have children.
+        """
+        conn = self.raw(session)
+        conn.execute("PRAGMA defer_foreign_keys=ON")
+        names = ", ".join(f'"{name}"' for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+    def analyze(self) -> None:
+        """After a bulk load: SQLite plans these queries well without statistics."""
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

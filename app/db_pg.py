@@ -20,7 +20,7 @@ import functools
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT_S = 5
 LISTEN_POLL_S = 0.2
-"""How long one wait for notifications lasts: a burst within it is one refresh, and it
+"""The longest one wait for a notification lasts (one that arrives ends it at once): it
 bounds how late ``stop`` is noticed."""
 LISTEN_RETRY_S = 2
 WRITE_LOCK = 0x76656E646F72
@@ -345,11 +345,30 @@ class PgDatabase(Database):
             text = text.replace(secret, "***")
         return text.replace(self.url, self.label)
 
+    def bulk_insert(
+        self, session: Session, table: str, columns: list[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """``COPY`` the rows in (``read()``'s forms parse as the columns' types: naive-UTC
+        timestamps under ``TimeZone=UTC``, booleans from 0/1, ISO dates)."""
+        conn = self.raw(session).raw
+        names = ", ".join(f'"{name}"' for name in columns)
+        with conn.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def analyze(self) -> None:
+        """After a bulk load, gather the planner's statistics (a fresh table has none, and
+        the vendor list's per-vendor subqueries are then planned badly)."""
+        with self._translated(), self._connect() as conn:
+            conn.autocommit = True
+            conn.execute("ANALYZE")
+
     def listen(self, changed: Callable[[], object]) -> Callable[[], None]:
         """Call ``changed()`` (from a thread) soon after a teammate's write commits.
 
-        LISTEN on a connection of its own; a burst of notifications is one call. The
-        connection is re-opened if it drops. Returns the function that stops listening.
+        LISTEN on a connection of its own (re-opened if it drops); the screens' reads run
+        in exclusive workers, so a burst of notifications does not pile up re-reads.
+        Returns the function that stops listening.
         """
         stop = threading.Event()
 
@@ -361,7 +380,7 @@ class PgDatabase(Database):
                     ) as conn:
                         conn.execute(f"LISTEN {CHANNEL}")
                         while not stop.is_set():
-                            notes = list(conn.notifies(timeout=LISTEN_POLL_S))
+                            notes = conn.notifies(timeout=LISTEN_POLL_S, stop_after=1)
                             if any(note.payload != self.token for note in notes):
                                 changed()
                 except psycopg.Error:

@@ -100,19 +100,14 @@ class KnowledgeBase:
     def refresh_offline_copy(self) -> None:
         """On a team server, refresh the local offline copy (``app.offline``); a file has none.
 
-        Slow on a big knowledge base: the TUI runs it in a worker after the first frame.
+        Seconds on a big knowledge base, so it runs in a child process; the TUI waits for
+        it in a worker after the first frame.
         """
         url = getattr(self.db, "url", None)
         if url is not None and not self.db.banner:
-            from vendortui.app.offline import refresh
+            from vendortui.app.offline import refresh_in_child
 
-            try:
-                refresh(self.db, url)
-            except OSError as error:
-                raise KbError(
-                    f"The offline copy could not be refreshed ({error.strerror or error}); "
-                    "the previous copy is kept."
-                ) from None
+            refresh_in_child(url)
 
     @property
     def short_label(self) -> str:

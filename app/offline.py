@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 
 from vendortui.app.db import Database
 from vendortui.app.dburl import redact
+from vendortui.app.errors import KbError
+
+CHILD_TIMEOUT_S = 600
 
 
 def copy_path(url: str) -> Path:
@@ -54,6 +57,25 @@ def refresh(db: Database, url: str) -> Path:
     return target
 
 
+def refresh_in_child(url: str) -> None:
+    """``refresh`` in a child process, so the copy (seconds for 10,000 vendors) never holds
+    the TUI's interpreter lock; the URL goes on stdin, never on a command line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-I", "-m", "vendortui.app.offline"],
+        input=url,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode:
+        lines = done.stderr.strip().splitlines()
+        raise KbError(lines[-1] if lines else "The offline copy could not be refreshed.")
+
+
 def open_offline(url: str, reason: str) -> Database | None:
     """The offline copy of ``url``, read-only with its banner, or None if there is none."""
     path = copy_path(url)
@@ -67,3 +89,34 @@ def open_offline(url: str, reason: str) -> Database | None:
         f"copy from {taken}, read-only: edits are refused until the server is back."
     )
     return db
+
+
+def main() -> int:
+    """``python -m vendortui.app.offline`` with the URL on stdin: refresh its copy."""
+    import sys
+
+    from vendortui.app.db_pg import PgDatabase
+
+    url = sys.stdin.read().strip()
+    try:
+        db = PgDatabase.open_url(url, for_writing=False)
+        try:
+            with db._translated():
+                refresh(db, url)
+        finally:
+            db.close()
+    except KbError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(
+            f"The offline copy could not be refreshed ({error.strerror or error}); "
+            "the previous copy is kept.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

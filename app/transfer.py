@@ -19,8 +19,6 @@ from vendortui.app.db import Database, open_database
 from vendortui.app.dburl import Location, is_server_url, redact
 from vendortui.app.errors import KbError
 
-BATCH = 2000
-
 
 @dataclass(frozen=True)
 class TableCheck:
@@ -61,6 +59,7 @@ def migrate(source: Location, target: Location) -> list[TableCheck]:
         try:
             _refuse_unless_empty(target_db, target)
             tables = copy_all(source_db, target_db)
+            target_db.analyze()
             return [_check(source_db, target_db, table) for table in tables]
         finally:
             target_db.close()
@@ -94,21 +93,20 @@ def _refuse_unless_empty(db: Database, target: Location) -> None:
 def copy_all(source: Database, target: Database) -> list[Any]:
     """Every row, parents first, in one target transaction (all or nothing); the tables."""
     tables = _tables()
-    with source.session() as reading, target.write() as writing:
-        if target.kind == "sqlite":
-            # Rows arrive parents first, but a tombstoned parent's children still point at it.
-            writing.connection().exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        into = writing.connection()
+    with source.read() as reading, target.write() as writing:
         for table in tables:
-            result = reading.connection().execute(table.select())
-            while batch := result.mappings().fetchmany(BATCH):
-                into.execute(table.insert(), [dict(row) for row in batch])
+            columns = [column.name for column in table.columns]
+            rows = reading.execute(_select(table.name, columns))
+            target.bulk_insert(writing, table.name, columns, rows)
     return tables
 
 
+def _select(table: str, columns: list[str]) -> str:
+    return "SELECT " + ", ".join(f'"{name}"' for name in columns) + f' FROM "{table}"'
+
+
 def _check(source: Database, target: Database, table: Any) -> TableCheck:
-    columns = [column.name for column in table.columns]
-    sql = "SELECT " + ", ".join(f'"{name}"' for name in columns) + f' FROM "{table.name}"'
+    sql = _select(table.name, [column.name for column in table.columns])
     (source_rows, source_sum), (target_rows, target_sum) = (
         _digest(db, sql) for db in (source, target)
     )
