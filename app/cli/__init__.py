@@ -19,6 +19,7 @@ __all__ = ["COMMANDS", "command", "main"]
 def load_commands() -> None:
     """Import the modules whose ``@command`` decorators fill the registry."""
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
+        calendar_commands,
         checklist_commands,
         kb_commands,
         probe_commands,
