@@ -23,6 +23,7 @@ def load_commands() -> None:
         checklist_commands,
         kb_commands,
         probe_commands,
+        report_commands,
         sync_commands,
     )
 
