@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import sys
 import time
-
-from vendortui.app.cli.registry import COMMANDS, command
+from typing import Any
 
 __all__ = ["COMMANDS", "command", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    """``command`` and ``COMMANDS`` from ``registry``, imported on first use: a shell's tab
+    press (``__complete``) is answered without argparse and dataclasses."""
+    if name in ("COMMANDS", "command"):
+        from vendortui.app.cli import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_commands() -> None:
@@ -21,6 +30,7 @@ def load_commands() -> None:
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
         calendar_commands,
         checklist_commands,
+        completion_commands,
         kb_commands,
         probe_commands,
         report_commands,
@@ -31,6 +41,13 @@ def load_commands() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``vendortui`` script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from vendortui.app.completion import COMPLETE_WORD
+
+    if argv[:1] == [COMPLETE_WORD]:
+        # A shell's tab press: answered before logging, the parser or any command loads.
+        from vendortui.app.completion.slugs import complete
+
+        return complete(argv[1:])
     verbose = any(arg in ("-v", "--verbose") for arg in argv)
     from vendortui.app.cli import log
 
