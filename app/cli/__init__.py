@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vendortui.app.cli.registry import COMMANDS, command
 
 __all__ = ["COMMANDS", "command", "main"]
 
