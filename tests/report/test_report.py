@@ -248,3 +248,22 @@ def test_a_folder_that_refuses_writing_is_one_sentence(inventory_kb: KnowledgeBa
         refused.stderr.endswith("); choose another file.\n") and "Traceback" not in refused.stderr
     )
     assert refused.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["report"], ["report", "--format", "html"], ["calendar", "--output"], ["completion", "bash"]],
+)
+def test_report_calendar_and_completion_stay_off_sqlmodel(
+    kb: KnowledgeBase, command: list[str], tmp_path: Path
+) -> None:
+    """Read commands: the demo's 15 vendors read with stdlib sqlite3, as ``show`` is. (The
+    calendar writes bytes, so it goes to a file: the probe captures text stdout.)"""
+    from tests.core.cli_process import imported_after
+    from vendortui.app.demo import load_demo
+
+    load_demo(kb)
+    if command[-1] == "--output":
+        command = [*command, str(tmp_path / "due.ics")]
+    argv = [*command, "--db", str(kb.path)] if command[0] != "completion" else command
+    assert imported_after(argv, ("sqlmodel", "sqlalchemy", "pydantic", "textual")) == []
