@@ -124,6 +124,16 @@ class KnowledgeBase:
             )
         return vendor_id
 
+    def card_view(self, vendor_id: str) -> VendorCard:
+        """The vendor card to display, read with stdlib ``sqlite3`` as typed ``Record``s
+        (``app.card_rows``): what the vendor screen and ``vendortui show`` draw, so opening a
+        vendor right after launch never waits for SQLModel. Edits name the row by its id
+        (``update``), so they need no ORM object; ``card`` reads the same as SQLModel rows."""
+        from vendortui.app.card_rows import read_card
+
+        with self.db.read() as conn:
+            return read_card(conn, vendor_id)
+
     # ORM reads ----------------------------------------------------------------------------
 
     def card(self, vendor_id: str) -> VendorCard:

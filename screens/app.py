@@ -2,7 +2,10 @@
 
 Start-up path: this module and the home screen import no SQLModel (about 270 ms). The home
 screen reads the vendor list with stdlib ``sqlite3``; after the first frame a thread worker
-imports SQLModel and the tables, so the first ORM read (opening a vendor) is already warm.
+imports the vendor screen's module, and the card is read with stdlib ``sqlite3`` too
+(``kb.card_view``), so a vendor typed straight after launch opens without the ORM. SQLModel,
+needed only by edits (which save in workers), is imported in a worker once the first card is
+on screen, off the path of the keys that opened it.
 
 The flows that several screens and the command palette share (add/edit/delete a vendor, edit
 a person, confirm a delete) live here so there is one of each.
@@ -10,7 +13,7 @@ a person, confirm a delete) live here so there is one of each.
 
 from __future__ import annotations
 
-import contextlib
+import importlib
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -126,22 +129,20 @@ class VendorTui(App[None]):
             self.notify(self._theme_warning, severity="warning", markup=False)
         if self.kb.db.notice:
             self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
-        self.call_after_refresh(self._warm_up)
+        # After the first frame, when keys typed during start-up have most likely arrived.
+        self.call_after_refresh(self.warm_up, "vendortui.screens.vendor")
 
-    def _warm_up(self) -> None:
-        """Import SQLModel and the tables off the UI thread once the first frame is out, and
-        read one card so SQLAlchemy has compiled its queries before the first Enter."""
-        rows = self.vendor_rows()
+    def warm_up(self, module: str) -> None:
+        """Import ``module`` in a thread worker once typed keys have landed, so the screen or
+        service that needs it next finds it loaded (a use that comes first imports it itself;
+        the import lock makes the two wait for each other, never import twice)."""
 
-        def warm() -> None:
-            from vendortui import models
+        def start() -> None:
+            self.run_worker(
+                lambda: importlib.import_module(module), thread=True, group="warm-up", name=module
+            )
 
-            models.load_all()
-            if rows:
-                with contextlib.suppress(KbError):
-                    self.kb.card(rows[0].id)
-
-        self.run_worker(warm, thread=True, group="warm-up", name="warm-up")
+        self.typeahead.when_idle(start)
 
     # Clock --------------------------------------------------------------------------------------
 
@@ -206,7 +207,7 @@ class VendorTui(App[None]):
         """Show one vendor on top of home: read its card in a worker, then show the screen
         already filled in (one paint, not an empty screen and then a full one)."""
         kb = self.kb
-        self.opening(lambda: kb.card(vendor_id), self._show_vendor)
+        self.opening(lambda: kb.card_view(vendor_id), self._show_vendor)
 
     def _show_vendor(self, card: VendorCard) -> None:
         from vendortui.screens.vendor import VendorScreen
@@ -214,6 +215,8 @@ class VendorTui(App[None]):
         self.go_home()
         if not self.is_screen_installed("vendor"):
             self.install_screen(VendorScreen(), "vendor")
+            # The first card is drawn first; then the models that edits save with.
+            self.warm_up("vendortui.models.vendor")
         screen = self.get_screen("vendor")
         assert isinstance(screen, VendorScreen)
         screen.load(card)
@@ -328,7 +331,7 @@ class VendorTui(App[None]):
                 saved,
             )
 
-        self.opening(lambda: kb.card(vendor_id), open_form)
+        self.opening(lambda: kb.card_view(vendor_id), open_form)
 
     def edit_person(self, person: Person | None) -> None:
         """The person form: a new person (``None``) or an existing one."""

@@ -22,7 +22,6 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
@@ -56,6 +55,10 @@ def code_theme(app: App[Any]) -> str:
 def render_block(block: Block, console: Console, theme: str) -> list[Strip]:
     """``block`` rendered at the console's width, followed by one blank line. Pure and cheap
     (blocks are bounded in size), so it runs on the UI thread for the blocks on screen."""
+    # Imported here: rich.markdown loads markdown-it-py (about 60 ms), which a vendor card
+    # opened right after launch does not need until its runbook is shown.
+    from rich.markdown import Markdown
+
     text = strip_control(block.source)
     renderable = (
         Text(text.rstrip("\n"))

@@ -94,7 +94,8 @@ class HomeScreen(Screen[None]):
         except KbError as error:
             self.app.report(error)
         self.query_one(VendorList).focus()
-        self.call_after_refresh(self.load_attention)
+        # After the keys typed ahead: someone who typed a vendor's name wants its card first.
+        self.app.typeahead.when_idle(self.load_attention)
 
     def refresh_data(self) -> None:
         """Re-read vendors and attention after an edit (here, on another screen, or by sync)."""

@@ -1,9 +1,11 @@
 """The vendor screen: the card at a glance, then tabs for people, data, runbook, events, auth
 and checklists.
 
-The card is read in a thread worker (``kb.card``), so the screen appears at once and fills
-in. Keys are screen bindings that apply to the active tab (``check_action``), so the footer
-always shows what ``a``/``e``/``d`` do here, wherever focus is.
+The card is read in a thread worker with stdlib ``sqlite3`` (``kb.card_view``: typed records,
+no SQLModel, so a vendor opened right after launch is not kept waiting by the ORM), and the
+screen is shown filled in. Keys are screen bindings that apply to the active tab
+(``check_action``), so the footer always shows what ``a``/``e``/``d`` do here, wherever focus
+is.
 
 The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
 ``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` (``EXTENSIONS``), each built and
@@ -223,7 +225,7 @@ class VendorScreen(Screen[None]):
         """Re-read the card (after an edit here, elsewhere, or a sync), and the extension
         panels that know how to refresh themselves."""
         kb, vendor_id = self.app.kb, self.vendor_id
-        self.app.background(lambda: kb.card(vendor_id), self.show_card, failed=self._gone)
+        self.app.background(lambda: kb.card_view(vendor_id), self.show_card, failed=self._gone)
         for tab in EXTENSIONS:
             for panel in self.query_one(f"#slot-{tab}").children:
                 refresh = getattr(panel, "refresh_data", None)

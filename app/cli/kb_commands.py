@@ -123,13 +123,10 @@ def _show_args(parser: argparse.ArgumentParser) -> None:
 def show(args: argparse.Namespace) -> int:
     """The vendor card for scripts, screen readers, or when no TUI is possible."""
     from vendortui.app.card import card_json, card_markdown
-    from vendortui.app.card_rows import read_card
     from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
-    vendor_id = kb.find_vendor_id(args.vendor)
-    with kb.db.read() as conn:
-        card = read_card(conn, vendor_id)
+    card = kb.card_view(kb.find_vendor_id(args.vendor))
     if args.json:
         print_json(card_json(card))
     else:
