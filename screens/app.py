@@ -52,10 +52,10 @@ class VendorTui(App[None]):
     TITLE = "vendortui"
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
         # Textual's own ctrl+q is hidden from the footer; quitting is a ctrl key (never a letter
         # a burst of typing could hit), so say it on every screen.
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
     def __init__(

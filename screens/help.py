@@ -67,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
     """A scrollable key reference; escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "app.pop_screen", "Close"),
+        Binding("escape,q,question_mark", "app.pop_screen", "Close", id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:
