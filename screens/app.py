@@ -11,7 +11,6 @@ a person, confirm a delete) live here so there is one of each.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -21,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from vendortui.app.config import current
 from vendortui.app.errors import KbError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.queries import VendorRow
@@ -29,7 +29,9 @@ from vendortui.models.ids import utcnow
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
 from vendortui.screens.home import HomeScreen
+from vendortui.screens.keymap import check, effective_keymap
 from vendortui.screens.palette import ActionCommands, VendorCommands
+from vendortui.screens.themes import ALIASES, LIGHT, user_themes
 from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
@@ -38,11 +40,6 @@ if TYPE_CHECKING:
     from vendortui.screens.vendor import VendorScreen
 
 R = TypeVar("R")
-
-THEME_ENV = "VENDORTUI_THEME"
-DEFAULT_THEME = "textual-dark"
-THEME_ALIASES = {"textual-ansi": "ansi-dark", "ansi": "ansi-dark"}
-"""Names people try for "use my terminal's colours"; Textual 8 calls those themes ansi-*."""
 
 
 class VendorTui(App[None]):
@@ -65,13 +62,26 @@ class VendorTui(App[None]):
         self.kb = kb
         self.typeahead = TypeAhead(self)
         self._now = now
-        self._theme_warning = ""
-        requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
-        name = THEME_ALIASES.get(requested, requested)
+        self.config = current({"theme": theme})
+        self.warnings = list(self.config.problems)
+        self._set_theme(self.config.value("theme"))
+        self.keys_in_effect, problems = effective_keymap(self.config)
+        self.warnings += problems
+        self.set_keymap(self.keys_in_effect)
+
+    def _set_theme(self, requested: str) -> None:
+        """Register vendortui's light theme and the user's ``themes/*.toml``, then use
+        ``requested`` (flag > ``$VENDORTUI_THEME`` > config file > textual-dark)."""
+        self.register_theme(LIGHT)
+        themes, problems = user_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        self.warnings += problems
+        name = ALIASES.get(requested, requested)
         if name in self.available_themes:
             self.theme = name
         else:
-            self._theme_warning = (
+            self.warnings.append(
                 f"There is no theme called {requested!r}; try one of "
                 f"{', '.join(sorted(self.available_themes))} (or textual-ansi)."
             )
@@ -122,18 +132,26 @@ class VendorTui(App[None]):
         self.background(job, shown, failed=release)
 
     def on_mount(self) -> None:
-        if self._theme_warning:
-            self.notify(self._theme_warning, severity="warning", markup=False)
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         if self.kb.db.notice:
             self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
         """Import SQLModel and the tables off the UI thread once the first frame is out, and
-        read one card so SQLAlchemy has compiled its queries before the first Enter."""
+        read one card so SQLAlchemy has compiled its queries before the first Enter. A keymap
+        is checked there too (unknown ids, two actions on one key): that imports every
+        screen."""
         rows = self.vendor_rows()
+        keymap = self.keys_in_effect
 
         def warm() -> None:
+            if keymap:
+                for problem in check(self.config, keymap):
+                    self.call_from_thread(
+                        self.notify, problem, severity="warning", timeout=15, markup=False
+                    )
             from vendortui import models
 
             models.load_all()

@@ -20,6 +20,7 @@ def load_commands() -> None:
     """Import the modules whose ``@command`` decorators fill the registry."""
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
         checklist_commands,
+        config_commands,
         kb_commands,
         probe_commands,
         sync_commands,
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    from vendortui.app.config.report import report_to
+
+    report_to(lambda problem: print(f"vendortui: {problem}", file=sys.stderr))
     cmd, args = parse(root, argv)
     name = " ".join(("vendortui", *cmd.words)) if cmd else args._parser.prog
     started = time.perf_counter()

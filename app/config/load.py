@@ -73,9 +73,7 @@ def syntax_sentence(
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     where = f", line {found[1]}, column {found[2]}" if found else ""
     reason = message[: found.start()] if found else message
-    return (
-        f"{path}{where}: not valid TOML ({reason[:1].lower()}{reason[1:]}); {then}."
-    )
+    return f"{path}{where}: not valid TOML ({reason[:1].lower()}{reason[1:]}); {then}."
 
 
 def _check(layer: FileLayer, data: dict[str, Any], text: str) -> None:

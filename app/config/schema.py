@@ -159,7 +159,9 @@ SETTINGS: tuple[Setting, ...] = (
         PROFILE_KEY,
         PROFILE,
         "default",
-        "a set of key remappings; entries below it move single actions",
+        'a set of key remappings: "default", "vim" (adds l to open, h to go back) or '
+        '"arrows" (arrow keys only: j/k/g/G no longer move); entries below move single '
+        "actions",
         env="VENDORTUI_KEYMAP",
     ),
 )

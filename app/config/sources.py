@@ -9,13 +9,14 @@ remembers where it came from, for ``vendortui config show``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vendortui.app.config.load import FileLayer, read_file
 from vendortui.app.config.locate import config_path
+from vendortui.app.config.report import report
 from vendortui.app.config.schema import SETTINGS, Setting
 
 DEFAULT, FILE, ENVIRONMENT, FLAG = "default", "file", "environment", "flag"
@@ -51,15 +52,6 @@ class Config:
 
 
 _file_cache: dict[Path, tuple[tuple[int, int, int] | None, FileLayer]] = {}
-_reported: set[str] = set()
-_reporter: Callable[[str], object] | None = None
-
-
-def report_to(reporter: Callable[[str], object] | None) -> None:
-    """Send each problem to ``reporter`` once per process, when it is first found (the
-    command line prints it on stderr)."""
-    global _reporter
-    _reporter = reporter
 
 
 def current(flags: Mapping[str, str | None] | None = None) -> Config:
@@ -69,11 +61,7 @@ def current(flags: Mapping[str, str | None] | None = None) -> Config:
     config = Config(path, {}, dict(layer.keymap), dict(layer.lines), list(layer.problems))
     for setting in SETTINGS:
         config.settings[setting.key] = _resolve(setting, layer, flags or {}, config.problems)
-    if _reporter is not None:
-        for problem in config.problems:
-            if problem not in _reported:
-                _reported.add(problem)
-                _reporter(problem)
+    report(config.problems)
     return config
 
 

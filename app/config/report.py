@@ -1,0 +1,25 @@
+"""Where config problems go: the command line prints them on stderr, once each.
+
+Its own module, importing nothing, so ``main`` can set the reporter before any command runs
+without ``--version`` paying for the schema and the TOML parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_reporter: list[Callable[[str], object]] = []
+_reported: set[str] = set()
+
+
+def report_to(reporter: Callable[[str], object] | None) -> None:
+    """Send each problem to ``reporter`` once per process, when it is first found."""
+    _reporter[:] = [reporter] if reporter is not None else []
+
+
+def report(problems: list[str]) -> None:
+    """Pass the problems not reported yet to the reporter, if one is set."""
+    for problem in problems:
+        if _reporter and problem not in _reported:
+            _reported.add(problem)
+            _reporter[0](problem)
