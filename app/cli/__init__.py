@@ -50,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
-    from vendortui.app.config.report import report_to
+    from vendortui.app.config.report import check_file, report_to
 
     report_to(lambda problem: print(f"vendortui: {problem}", file=sys.stderr))
     cmd, args = parse(root, argv)
+    check_file()
     name = " ".join(("vendortui", *cmd.words)) if cmd else args._parser.prog
     started = time.perf_counter()
     logger.debug("%s: started", name)

@@ -81,7 +81,7 @@ def _check(layer: FileLayer, data: dict[str, Any], text: str) -> None:
     for name, value in data.items():
         if name in TABLES and isinstance(value, dict):
             for inner, item in value.items():
-                _one(layer, f"{name}.{inner}", item, text)
+                _one(layer, (name, inner), item, text)
         elif name in TABLES:
             line = find_line(text, (name,))
             layer.problems.append(
@@ -89,14 +89,16 @@ def _check(layer: FileLayer, data: dict[str, Any], text: str) -> None:
                 f"its own, its settings below), not {_shown(value)}; it is ignored."
             )
         else:
-            _one(layer, name, value, text)
+            _one(layer, (name,), value, text)
 
 
-def _one(layer: FileLayer, key: str, value: object, text: str) -> None:
+def _one(layer: FileLayer, path: tuple[str, ...], value: object, text: str) -> None:
+    """One value at ``path`` (as TOML read it: ``("keymap", "home.filter")``)."""
+    key = ".".join(path)
     setting = BY_KEY.get(key)
+    line = find_line(text, path)
     if key.startswith(f"{KEYMAP_TABLE}.") and key != PROFILE_KEY:
         binding_id = key.removeprefix(f"{KEYMAP_TABLE}.")
-        line = find_line(text, (KEYMAP_TABLE, binding_id))
         if isinstance(value, str) and value.strip():
             layer.keymap[binding_id] = value
             if line:
@@ -108,7 +110,6 @@ def _one(layer: FileLayer, key: str, value: object, text: str) -> None:
                 "keeps its usual key."
             )
         return
-    line = find_line(text, tuple(key.split(".")))
     if setting is None:
         layer.problems.append(
             f"{_where(layer.path, line)}: unknown setting {key!r}{_nearest(key)}; it is ignored."

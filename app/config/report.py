@@ -23,3 +23,14 @@ def report(problems: list[str]) -> None:
         if _reporter and problem not in _reported:
             _reported.add(problem)
             _reporter[0](problem)
+
+
+def check_file() -> None:
+    """Read the config file now, if there is one, so its problems are said even by a command
+    that needs none of its settings (``vendortui vendors --db kb.db``)."""
+    from vendortui.app.config.locate import config_path
+
+    if config_path().exists():
+        from vendortui.app.config.sources import current
+
+        current()
