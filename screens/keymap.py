@@ -288,3 +288,12 @@ def reference(keymap: Mapping[str, str] | None = None) -> Iterator[Row]:
     for binding_id in sorted(keys):
         description = " / ".join(what.get(binding_id, [])) or binding_id
         yield Row(binding_id, ",".join(keys[binding_id]), description)
+
+
+def markdown(rows: Iterator[Row]) -> str:
+    """The README's table of binding ids (``vendortui config keys --markdown`` prints it)."""
+    lines = ["| id | keys | what it does |", "|---|---|---|"]
+    for row in rows:
+        keys = ", ".join(f"`{key}`" for key in row.keys.split(","))
+        lines.append(f"| `{row.id}` | {keys} | {row.description.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

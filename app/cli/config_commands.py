@@ -110,12 +110,23 @@ def config_edit(_args: argparse.Namespace) -> int:
     return 0
 
 
-@command("config keys", "every key binding id with its keys as configured (for [keymap])")
-def config_keys(_args: argparse.Namespace) -> int:
+def _keys_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--markdown", action="store_true", help="the README's table (keys as shipped)"
+    )
+
+
+@command(
+    "config keys", "every key binding id with its keys as configured (for [keymap])", _keys_args
+)
+def config_keys(args: argparse.Namespace) -> int:
     """One line per binding id: id, keys in effect, what it does. Imports the screens."""
     from vendortui.app.config import current
-    from vendortui.screens.keymap import check, effective_keymap, reference
+    from vendortui.screens.keymap import check, effective_keymap, markdown, reference
 
+    if args.markdown:
+        print(markdown(reference()), end="")
+        return 0
     config = current()
     keymap, problems = effective_keymap(config)
     for problem in problems + check(config, keymap):
