@@ -51,8 +51,8 @@ LIGHT = Theme(
 """Dark text on white with colours chosen for contrast on white (WCAG AA or better against
 the background: Textual's bright yellows and greens are meant for dark backgrounds)."""
 
-COLOURS = ("primary", "secondary", "warning", "error", "success", "accent", "foreground")
-COLOURS += ("background", "surface", "panel", "boost")
+COLOURS: tuple[str, ...] = ("primary", "secondary", "warning", "error", "success", "accent")
+COLOURS += ("foreground", "background", "surface", "panel", "boost")
 
 
 def user_themes() -> tuple[list[Theme], list[str]]:
