@@ -18,7 +18,7 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, InvalidBinding
 from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 
@@ -163,7 +163,7 @@ def effective_keymap(config: Config | None = None) -> tuple[dict[str, str], list
     for binding_id, keys in config.keymap.items():
         try:
             names = split(keys)
-        except Exception:  # Textual refuses an empty key inside the list
+        except InvalidBinding:  # an empty key inside the list: "f,,g"
             names = [""]
         wrong = [name for name in names if bad_key(name)]
         if wrong:

@@ -59,6 +59,7 @@ def test_a_wrong_type_names_file_line_and_key_and_keeps_the_default(
         ("due = 3\n", 1, "due must be a table"),
         ('"quoted.key" = 1\n', 1, "unknown setting 'quoted.key'"),
         ('[keymap]\n"home.filter" = 6\n', 2, "the key for 'home.filter' must be a string"),
+        ('[keymap]\n"home.filter" = " "\n', 2, "the key for 'home.filter' must be a string"),
     ],
 )
 def test_an_unknown_key_is_named_with_its_line_and_ignored(

@@ -138,6 +138,7 @@ async def test_the_arrows_profile_takes_letters_off_navigation(tui_kb: Knowledge
         ('"vendor.back" = "tab"', "the key tab is bound to both Textual's app.focus_next and"),
         ('"home.fliter" = "f"', "line 2: there is no key binding with the id 'home.fliter'"),
         ('"home.filter" = "contrl+f"', "line 2: 'contrl+f' (for home.filter) is not a key name"),
+        ('"home.filter" = "f,,g"', "line 2: '' (for home.filter) is not a key name"),
     ],
 )
 async def test_clashes_and_unknown_ids_are_said_at_start_up(
