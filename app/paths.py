@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ENV_VAR = "VENDORTUI_DB"
 DEFAULT_DB_FILE = "default_db"
 """Name of the one-line file, in the user config dir, naming the default knowledge base
 (written by ``vendortui init`` and ``vendortui clone``)."""
@@ -19,11 +18,16 @@ def default_db_config() -> Path:
 
 
 def default_db_path() -> Path:
-    """``$VENDORTUI_DB`` if set, else the path recorded by ``vendortui init``/``clone``,
-    else ``knowledge.db`` in the user data dir (platformdirs)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
+    """``$VENDORTUI_DB``, else ``knowledge_base`` in the config file (a relative path there
+    is relative to the config file's folder), else the path recorded by ``vendortui
+    init``/``clone``, else ``knowledge.db`` in the user data dir (platformdirs)."""
+    from vendortui.app.config import current
+
+    config = current()
+    chosen = config.settings["knowledge_base"]
+    if chosen.value:
+        path = Path(chosen.value).expanduser()
+        return config.path.parent / path if chosen.source == "file" else path
     try:
         recorded = default_db_config().read_text(encoding="utf-8").strip()
     except OSError:
@@ -36,7 +40,8 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
-    """The path a command works on: ``--db`` first, then the environment, then the default."""
+    """The path a command works on: ``--db`` first, then the environment, then the config
+    file, then the default."""
     if explicit:
         return Path(explicit).expanduser()
     return default_db_path()

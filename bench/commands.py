@@ -69,13 +69,27 @@ def median_cpu(
     return statistics.median(figures)
 
 
+def write_full_config(path: Path) -> None:
+    """Every setting given (the commented first file, uncommented): every command reads the
+    config when one exists, so the figures include parsing a full one."""
+    import re
+
+    from vendortui.app.config.template import commented_config
+
+    path.parent.mkdir(parents=True)
+    lines = commented_config().splitlines()
+    path.write_text("\n".join(re.sub(r"^# (?=[\w\"][\w.\"]* = )", "", line) for line in lines))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vendortui-bench-"))
     env = {**os.environ, "XDG_STATE_HOME": str(folder / "state")}
+    env["XDG_CONFIG_HOME"] = str(folder / "config")
     env.pop("VENDORTUI_DB", None)
+    write_full_config(folder / "config" / "vendortui" / "config.toml")
     pristine = folder / "demo.db"
     live = folder / "live.db"
     db = str(live)
@@ -109,6 +123,8 @@ def main() -> int:
 
     reads: dict[str, Callable[[int], list[str]]] = {
         "--help": same(["--help"]),
+        "config path": same(["config", "path"]),
+        "config show": same(["config", "show"]),
         "vendors": same(["vendors", "--db", db]),
         "vendors --json": same(["vendors", "--json", "--db", db]),
         "show okta": same(["show", "okta", "--db", db]),

@@ -14,7 +14,6 @@ a person, confirm a delete) live here so there is one of each.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -24,6 +23,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from vendortui.app.config import current
 from vendortui.app.errors import KbError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.queries import VendorRow
@@ -32,7 +32,9 @@ from vendortui.models.ids import utcnow
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
 from vendortui.screens.home import HomeScreen
+from vendortui.screens.keymap import check, effective_keymap
 from vendortui.screens.palette import ActionCommands, VendorCommands
+from vendortui.screens.themes import ALIASES, LIGHT, user_themes
 from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
@@ -42,11 +44,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-THEME_ENV = "VENDORTUI_THEME"
-DEFAULT_THEME = "textual-dark"
-THEME_ALIASES = {"textual-ansi": "ansi-dark", "ansi": "ansi-dark"}
-"""Names people try for "use my terminal's colours"; Textual 8 calls those themes ansi-*."""
-
 
 class VendorTui(App[None]):
     """The dashboard. ``now`` freezes the clock (snapshots, tests); by default it is real."""
@@ -55,10 +52,10 @@ class VendorTui(App[None]):
     TITLE = "vendortui"
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
         # Textual's own ctrl+q is hidden from the footer; quitting is a ctrl key (never a letter
         # a burst of typing could hit), so say it on every screen.
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
     def __init__(
@@ -68,13 +65,26 @@ class VendorTui(App[None]):
         self.kb = kb
         self.typeahead = TypeAhead(self)
         self._now = now
-        self._theme_warning = ""
-        requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
-        name = THEME_ALIASES.get(requested, requested)
+        self.config = current({"theme": theme})
+        self.warnings = list(self.config.problems)
+        self._set_theme(self.config.value("theme"))
+        self.keys_in_effect, problems = effective_keymap(self.config)
+        self.warnings += problems
+        self.set_keymap(self.keys_in_effect)
+
+    def _set_theme(self, requested: str) -> None:
+        """Register vendortui's light theme and the user's ``themes/*.toml``, then use
+        ``requested`` (flag > ``$VENDORTUI_THEME`` > config file > textual-dark)."""
+        self.register_theme(LIGHT)
+        themes, problems = user_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        self.warnings += problems
+        name = ALIASES.get(requested, requested)
         if name in self.available_themes:
             self.theme = name
         else:
-            self._theme_warning = (
+            self.warnings.append(
                 f"There is no theme called {requested!r}; try one of "
                 f"{', '.join(sorted(self.available_themes))} (or textual-ansi)."
             )
@@ -125,12 +135,29 @@ class VendorTui(App[None]):
         self.background(job, shown, failed=release)
 
     def on_mount(self) -> None:
-        if self._theme_warning:
-            self.notify(self._theme_warning, severity="warning", markup=False)
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         if self.kb.db.notice:
             self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
         # After the first frame, when keys typed during start-up have most likely arrived.
         self.call_after_refresh(self.warm_up, "vendortui.screens.vendor")
+        if self.keys_in_effect:
+            self.call_after_refresh(self.check_keymap)
+
+    def check_keymap(self) -> None:
+        """Report unknown ids and two actions on one key in a thread once typed keys have
+        landed: the check imports every screen, which the first frame must not wait for."""
+        keymap = self.keys_in_effect
+
+        def run() -> None:
+            for problem in check(self.config, keymap):
+                self.call_from_thread(
+                    self.notify, problem, severity="warning", timeout=15, markup=False
+                )
+
+        self.typeahead.when_idle(
+            lambda: self.run_worker(run, thread=True, group="keymap-check", name="keymap-check")
+        )
 
     def warm_up(self, module: str) -> None:
         """Import ``module`` in a thread worker once typed keys have landed, so the screen or

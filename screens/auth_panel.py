@@ -60,7 +60,9 @@ PROBE_FIELDS = (
 class UserCodeScreen(ModalScreen[None]):
     """Shows a device-flow user code and where to enter it while the probe polls."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="auth.close_code")
+    ]
 
     def __init__(self, code: str, uri: str) -> None:
         super().__init__()
@@ -115,10 +117,10 @@ class AuthPanel(Vertical):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "run_probes", "Run probes"),
-        Binding("a", "add_probe", "Add probe"),
-        Binding("escape", "cancel_run", "Cancel run", show=False),
-        Binding("f", "read_findings", "Read findings"),
+        Binding("r", "run_probes", "Run probes", id="auth.run"),
+        Binding("a", "add_probe", "Add probe", id="auth.add"),
+        Binding("escape", "cancel_run", "Cancel run", show=False, id="auth.cancel_run"),
+        Binding("f", "read_findings", "Read findings", id="auth.findings"),
     ]
 
     DEFAULT_CSS = """

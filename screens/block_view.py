@@ -89,15 +89,27 @@ class BlockView(ScrollView, can_focus=True):
     between headings, y copies the code block nearest the top."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "top", "Top", show=False),
-        Binding("end,G", "bottom", "Bottom", show=False),
-        Binding("right_square_bracket", "next_heading", "Next heading", show=False),
-        Binding("left_square_bracket", "previous_heading", "Previous heading", show=False),
-        Binding("y", "copy_code", "Copy code"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="reader.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="reader.down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("home,g", "top", "Top", show=False, id="reader.top"),
+        Binding("end,G", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding(
+            "right_square_bracket",
+            "next_heading",
+            "Next heading",
+            show=False,
+            id="reader.next_heading",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_heading",
+            "Previous heading",
+            show=False,
+            id="reader.previous_heading",
+        ),
+        Binding("y", "copy_code", "Copy code", id="reader.copy_code"),
     ]
 
     class Loaded(Message):

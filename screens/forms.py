@@ -58,8 +58,8 @@ class FormScreen(ModalScreen[Any]):
     """A modal form. ctrl+s saves, escape cancels; errors appear next to their field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 
     def __init__(

@@ -29,10 +29,10 @@ class PeopleScreen(Screen[None]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("a", "add", "Add person"),
-        Binding("e", "edit", "Edit person"),
-        Binding("ctrl+d", "delete", "Delete person"),
+        Binding("escape,q", "app.pop_screen", "Back", id="people.back"),
+        Binding("a", "add", "Add person", id="people.add"),
+        Binding("e", "edit", "Edit person", id="people.edit"),
+        Binding("ctrl+d", "delete", "Delete person", id="people.delete"),
     ]
 
     def __init__(self) -> None:

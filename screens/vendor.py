@@ -79,8 +79,8 @@ class KeyTable(DataTable[Any]):
     """A ``DataTable`` with j/k, for the short per-vendor lists (roles, data, events)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -122,27 +122,27 @@ class VendorScreen(Screen[None]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back"),
-        Binding("e", "edit_vendor", "Edit vendor"),
-        Binding("ctrl+d", "delete_vendor", "Delete vendor"),
-        Binding("a", "add_role", "Add role"),
-        Binding("e", "edit_role", "Edit role"),
-        Binding("ctrl+d", "delete_role", "Remove role"),
-        Binding("n", "new_person", "New person"),
-        Binding("P", "edit_person", "Edit person"),
-        Binding("a", "add_category", "Add data"),
-        Binding("e", "edit_category", "Edit data"),
-        Binding("ctrl+d", "delete_category", "Delete data"),
-        Binding("e", "edit_runbook", "Edit"),
-        Binding("E", "edit_runbook_external", "Edit in $EDITOR"),
-        Binding("v", "verify_runbook", "Mark verified"),
-        Binding("a", "add_event", "Add event"),
-        Binding("e", "edit_event", "Edit event"),
-        Binding("ctrl+d", "delete_event", "Delete event"),
-        Binding("f", "read_event", "Read all"),
-        Binding("r", "reload", "Reload"),
+        Binding("escape,q", "back", "Back", id="vendor.back"),
+        Binding("e", "edit_vendor", "Edit vendor", id="vendor.edit"),
+        Binding("ctrl+d", "delete_vendor", "Delete vendor", id="vendor.delete"),
+        Binding("a", "add_role", "Add role", id="vendor.add"),
+        Binding("e", "edit_role", "Edit role", id="vendor.edit"),
+        Binding("ctrl+d", "delete_role", "Remove role", id="vendor.delete"),
+        Binding("n", "new_person", "New person", id="vendor.new_person"),
+        Binding("P", "edit_person", "Edit person", id="vendor.edit_person"),
+        Binding("a", "add_category", "Add data", id="vendor.add"),
+        Binding("e", "edit_category", "Edit data", id="vendor.edit"),
+        Binding("ctrl+d", "delete_category", "Delete data", id="vendor.delete"),
+        Binding("e", "edit_runbook", "Edit", id="vendor.edit"),
+        Binding("E", "edit_runbook_external", "Edit in $EDITOR", id="vendor.edit_external"),
+        Binding("v", "verify_runbook", "Mark verified", id="vendor.verify_runbook"),
+        Binding("a", "add_event", "Add event", id="vendor.add"),
+        Binding("e", "edit_event", "Edit event", id="vendor.edit"),
+        Binding("ctrl+d", "delete_event", "Delete event", id="vendor.delete"),
+        Binding("f", "read_event", "Read all", id="vendor.read_event"),
+        Binding("r", "reload", "Reload", id="vendor.reload"),
         *(
-            Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False)
+            Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False, id=f"vendor.{tab}")
             for n, tab in enumerate(TABS, start=1)
         ),
     ]

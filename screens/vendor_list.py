@@ -61,7 +61,7 @@ class VirtualList(CursorView, Generic[T], can_focus=True):
     COLUMNS: ClassVar[Sequence[Column]] = ()
     EMPTY: ClassVar[str] = "Nothing to show."
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open", id="list.open")]
     HEADER_LINES: ClassVar[int] = 1
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

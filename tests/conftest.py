@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vendortui.app.config.schema import SETTINGS
 from vendortui.app.kb import KnowledgeBase
 
 
@@ -16,7 +17,9 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VENDORTUI_DB", str(tmp_path / "default-kb.db"))
     monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.delenv("VENDORTUI_THEME", raising=False)
+    for setting in SETTINGS:  # a developer's VENDORTUI_THEME, _KEYMAP, _PROBE_TIMEOUT, ...
+        if setting.env not in ("VENDORTUI_DB", "VENDORTUI_USER"):
+            monkeypatch.delenv(setting.env, raising=False)
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ def load_commands() -> None:
         calendar_commands,
         checklist_commands,
         completion_commands,
+        config_commands,
         kb_commands,
         probe_commands,
         report_commands,
@@ -71,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    from vendortui.app.config.report import check_file, report_to
+
+    report_to(lambda problem: print(f"vendortui: {problem}", file=sys.stderr))
     cmd, args = parse(root, argv)
+    check_file()
     name = " ".join(("vendortui", *cmd.words)) if cmd else args._parser.prog
     started = time.perf_counter()
     logger.debug("%s: started", name)

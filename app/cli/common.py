@@ -22,7 +22,8 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="knowledge base file (default: $VENDORTUI_DB, else the user data dir)",
+        help="knowledge base file (default: $VENDORTUI_DB, else knowledge_base in the config "
+        "file, else the one vendortui init chose, else the user data dir)",
     )
 
 

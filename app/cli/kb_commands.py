@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
@@ -15,8 +14,9 @@ def _tui_args(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument(
         "--theme",
-        help="Textual theme, e.g. textual-ansi to use the terminal's own colours "
-        "(default: $VENDORTUI_THEME, else textual-dark)",
+        help="Textual theme, e.g. textual-ansi to use the terminal's own colours, "
+        "vendortui-light, or one of yours (default: $VENDORTUI_THEME, else theme in the "
+        "config file, else textual-dark)",
     )
 
 
@@ -29,7 +29,7 @@ def launch(args: argparse.Namespace) -> int:
     from vendortui.screens.app import VendorTui
 
     try:
-        VendorTui(kb, theme=args.theme or os.environ.get("VENDORTUI_THEME")).run()
+        VendorTui(kb, theme=args.theme).run()
     finally:
         kb.db.close()
     return 0

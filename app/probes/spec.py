@@ -15,6 +15,8 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_BYTES = 1 << 20
 SAML_MAX_BYTES = 5 << 20
 DEFAULT_INTERACTIVE_TIMEOUT_S = 300.0
+DEFAULT_CONCURRENCY = 32
+"""How many probes a sweep runs at once unless the config says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)

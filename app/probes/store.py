@@ -148,7 +148,9 @@ class ProbeService:
 
     @staticmethod
     def spec(config: ProbeConfig) -> ProbeSpec:
-        """The engine's view of a stored configuration (no secret in it)."""
+        """The engine's view of a stored configuration (no secret in it); the deadline is
+        the config's ``probes.timeout``."""
+        from vendortui.app.config import current
         from vendortui.app.probes.spec import ProbeSpec
         from vendortui.models.enums import ProbeKind
 
@@ -164,6 +166,7 @@ class ProbeService:
             secret_ref=config.secret_ref,
             ca_file=config.ca_file,
             name=config.name,
+            timeout_s=current().value("probes.timeout"),
         )
 
     def run(
@@ -199,6 +202,7 @@ class ProbeService:
         hooks: ProbeHooks | None,
         cancelled: Callable[[], bool] | None,
     ) -> list[tuple[ProbeConfig, ProbeReport]]:
+        from vendortui.app.config import current
         from vendortui.app.probes.runner import run_probe
         from vendortui.app.probes.sweep import sweep
         from vendortui.app.secrets import get_secret
@@ -222,6 +226,7 @@ class ProbeService:
                 specs.append(spec)
             await sweep(
                 specs,
+                concurrency=current().value("probes.concurrency"),
                 secret_for=lambda spec: get_secret(spec.secret_ref),
                 on_progress=lambda _n, _total, spec, report: delivered(by_spec[id(spec)], report),
             )
