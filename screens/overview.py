@@ -17,7 +17,8 @@ from rich.text import Text
 
 from vendortui.app.card import status_text
 from vendortui.app.kb import age
-from vendortui.app.text import strip_control
+from vendortui.app.text import one_line, strip_control
+from vendortui.screens.clipboard import Copyable, contact_items
 from vendortui.screens.long_text import cell
 
 if TYPE_CHECKING:
@@ -209,3 +210,17 @@ def contract(card: VendorCard, today: date, width: int) -> RenderableType:
         Text(clip(v.termination_data, width - 13, 6) if v.termination_data else "not recorded"),
     )
     return grid
+
+
+def copy_items(card: VendorCard) -> list[Copyable]:
+    """What ``y`` offers on the Overview: how to reach the lead and the backup first (what an
+    on-call engineer pastes into a page), then the other contacts, the website and the slug."""
+    items: list[Copyable] = []
+    for kind in ("lead", "backup", "security_contact", "vendor_contact"):
+        for line in card.holders(kind):
+            whose = f"{kind.replace('_', ' ')} {one_line(line.person.name, 40)}'s"
+            items += contact_items(line.person, whose)[:-1]
+    if card.vendor.website:
+        items.append(Copyable("website", card.vendor.website))
+    items.append(Copyable("slug", card.vendor.slug))
+    return items

@@ -28,6 +28,7 @@ from vendortui.app.card import status_text
 from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens import overview
+from vendortui.screens.clipboard import Copyable, contact_items, offer
 from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
     EVENT_FIELDS,
@@ -139,6 +140,7 @@ class VendorScreen(Screen[None]):
         Binding("ctrl+d", "delete_event", "Delete event"),
         Binding("f", "read_event", "Read all"),
         Binding("r", "reload", "Reload"),
+        Binding("y", "copy", "Copy"),
         *(
             Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False)
             for n, tab in enumerate(TABS, start=1)
@@ -390,6 +392,32 @@ class VendorScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.refresh_data()
+
+    def action_copy(self) -> None:
+        """y: a value of the row under the cursor on the People, Data and Events tabs; the
+        lead's and backup's contacts, website and slug elsewhere (the runbook's code blocks
+        and the Auth tab's findings have their own y)."""
+        if self.card is None:
+            return
+        tab = self._active_tab()
+        items: list[Copyable] = []
+        if tab == "people":
+            line = self._role_line()
+            items = contact_items(line.person) if line is not None else []
+        elif tab == "data":
+            category = self._category()
+            items = [Copyable("data category", category.name)] if category is not None else []
+        elif tab == "events":
+            event = self._event()
+            if event is not None:
+                items = [Copyable("event title", event.title)]
+                if event.source_url:
+                    items.append(Copyable("event source URL", event.source_url))
+                if event.body:
+                    items.append(Copyable("event details", event.body, multiline=True))
+        else:
+            items = overview.copy_items(self.card)
+        offer(self.app, items)
 
     def action_edit_vendor(self) -> None:
         self.app.edit_vendor(self.vendor_id)
