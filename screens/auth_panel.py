@@ -22,6 +22,7 @@ from textual.widgets import Button, Label, ProgressBar, Sparkline, Static
 
 from vendortui.app.errors import KbError
 from vendortui.app.kb import age
+from vendortui.app.probes.findings import shown_with_result
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind, labels
 from vendortui.screens.clipboard import Copyable, offer
@@ -104,7 +105,7 @@ def _result_text(status: Any) -> Text:
         line.append("  (disabled)", style="dim")
     if latest is not None:
         for finding in _findings(status):
-            if finding["severity"] == "info":
+            if not shown_with_result(finding["check_id"], finding["severity"]):
                 continue
             line.append(f"\n  {finding['severity']}: ", style=SEVERITY_STYLE[finding["severity"]])
             line.append_text(clipped(finding["message"], more=READ_ALL))
