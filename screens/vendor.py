@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
@@ -174,10 +174,15 @@ class VendorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="vendor-title", classes="title-bar")
         with TabbedContent(initial="overview", id="vendor-tabs"):
-            with TabPane("1 Overview", id="overview"), Horizontal(id="overview-columns"):
+            with (
+                TabPane("1 Overview", id="overview"),
+                VerticalScroll(id="overview-scroll"),  # a scrollbar, never a silent cut
+                Horizontal(id="overview-columns"),
+            ):
                 with Vertical(classes="column"):
-                    yield Static(id="panel-lifecycle", classes="panel")
+                    # People first: who to call must be on screen at 80x24 without scrolling.
                     yield Static(id="panel-people", classes="panel")
+                    yield Static(id="panel-lifecycle", classes="panel")
                     yield Static(id="panel-events", classes="panel")
                 with Vertical(classes="column"):
                     yield Static(id="panel-sso", classes="panel")
@@ -254,7 +259,7 @@ class VendorScreen(Screen[None]):
         self.query_one("#panel-lifecycle", Static).update(
             overview.lifecycle(card, width, self.app.now())
         )
-        self.query_one("#panel-people", Static).update(overview.people(card))
+        self.query_one("#panel-people", Static).update(overview.people(card, width))
         self.query_one("#panel-events", Static).update(overview.recent_events(card))
         self.query_one("#panel-sso", Static).update(overview.sso(card))
         self.query_one("#panel-data", Static).update(overview.data_sent(card))
