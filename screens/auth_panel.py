@@ -105,7 +105,7 @@ def _result_text(status: Any) -> Text:
         line.append("  (disabled)", style="dim")
     if latest is not None:
         for finding in _findings(status):
-            if not shown_with_result(finding["check_id"], finding["severity"]):
+            if not shown_with_result(finding.get("check_id", ""), finding["severity"]):
                 continue
             line.append(f"\n  {finding['severity']}: ", style=SEVERITY_STYLE[finding["severity"]])
             line.append_text(clipped(finding["message"], more=READ_ALL))
@@ -202,8 +202,8 @@ class AuthPanel(Vertical):
         """y: one finding (check id, message, hint), or all of them, to paste into a ticket."""
         items = [
             Copyable(
-                f"{status.config.name} {finding['check_id']}",
-                f"{finding['check_id']}: {finding['message']}"
+                f"{status.config.name} {finding.get('check_id', 'finding')}",
+                f"{finding.get('check_id', finding['severity'])}: {finding['message']}"
                 + (f"\nhint: {finding['hint']}" if finding.get("hint") else ""),
                 multiline=True,
             )

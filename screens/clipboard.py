@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 
     from vendortui.models import Person
 
-MAX_COPY_CHARS = 100_000
-"""Larger values are refused: several terminals (and tmux) drop an OSC 52 sequence past a
-few hundred kilobytes of base64, silently, so the user would paste something stale."""
 SHOWN_CHARS = 60
 """How much of the copied value the notification repeats."""
 
@@ -61,11 +58,6 @@ def refusal(item: Copyable) -> str | None:
     text = item.text
     if not text:
         return f"Nothing to copy: {item.label} is empty."
-    if len(text) > MAX_COPY_CHARS:
-        return (
-            f"Not copied: {item.label} is {len(text):,} characters, more than the "
-            f"{MAX_COPY_CHARS:,} a terminal clipboard reliably takes."
-        )
     checked = text.replace("\n", "").replace("\t", "") if item.multiline else text
     if has_invisible(checked):
         hidden = next(char for char in checked if has_invisible(char))
