@@ -50,8 +50,8 @@ class VendorTui(App[None]):
 
     CSS_PATH = "vendortui.tcss"
     # Size classes on every screen, for the small-terminal rules in vendortui.tcss (80x24).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     TITLE = "vendortui"
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

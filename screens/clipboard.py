@@ -17,7 +17,7 @@ value (a code block, findings) keeps its line breaks and tabs; ``\\r\\n`` is cop
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -77,7 +77,7 @@ def notice(item: Copyable) -> str:
     return f"Copied {item.label}: {one_line(text, SHOWN_CHARS)}"
 
 
-def copy(app: App[object], item: Copyable) -> bool:
+def copy(app: App[Any], item: Copyable) -> bool:
     """Put ``item`` on the clipboard (OSC 52) and say so, or say why not; True when copied."""
     problem = refusal(item)
     if problem is not None:
@@ -88,7 +88,7 @@ def copy(app: App[object], item: Copyable) -> bool:
     return True
 
 
-def offer(app: App[object], items: list[Copyable]) -> None:
+def offer(app: App[Any], items: list[Copyable]) -> None:
     """``y``: copy the only value at once, or ask which one when there are several."""
     if not items:
         app.notify("Nothing to copy here.", severity="warning")

@@ -48,12 +48,18 @@ def _discovery_requests(server: LoopbackServer) -> int:
     return sum(1 for r in server.requests if r.path == WELL_KNOWN)
 
 
-@pytest.mark.parametrize("status", [429, 503])
-async def test_retried_once_after_the_seconds_asked(serve: Serve, status: int) -> None:
+async def probe_busy(serve: Serve, status: int, retry_after: str, then: int = 1):  # type: ignore[no-untyped-def]
+    """A discovery probe of a provider that answers ``status`` first; server, report, time."""
     server = serve()
     serve_provider(server)
-    server.routes[WELL_KNOWN] = busy_then(server, status, "1")
+    server.routes[WELL_KNOWN] = busy_then(server, status, retry_after, then)
     report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    return server, report, elapsed
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retried_once_after_the_seconds_asked(serve: Serve, status: int) -> None:
+    server, report, elapsed = await probe_busy(serve, status, "1")
     assert_verdict(report, elapsed, ProbeOutcome.PASS, "http.retried")
     assert _discovery_requests(server) == 2
     [note] = [f.message for f in report.findings if f.check_id == "http.retried"]
@@ -63,11 +69,8 @@ async def test_retried_once_after_the_seconds_asked(serve: Serve, status: int) -
 
 
 async def test_an_http_date_is_understood(serve: Serve) -> None:
-    server = serve()
-    serve_provider(server)
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
-    server.routes[WELL_KNOWN] = busy_then(server, 503, soon)
-    report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    server, report, elapsed = await probe_busy(serve, 503, soon)
     assert_verdict(report, elapsed, ProbeOutcome.PASS, "http.retried")
     assert _discovery_requests(server) == 2
 
@@ -78,10 +81,7 @@ async def test_an_http_date_is_understood(serve: Serve) -> None:
 async def test_a_wait_past_the_deadline_is_reported_not_waited(
     serve: Serve, status: int, check: str
 ) -> None:
-    server = serve()
-    serve_provider(server)
-    server.routes[WELL_KNOWN] = busy_then(server, status, "30")
-    report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    server, report, elapsed = await probe_busy(serve, status, "30")
     outcome = ProbeOutcome.WARN if status == 429 else ProbeOutcome.FAIL
     assert_verdict(report, elapsed, outcome, check)
     assert _discovery_requests(server) == 1
@@ -90,20 +90,14 @@ async def test_a_wait_past_the_deadline_is_reported_not_waited(
 
 
 async def test_a_date_past_the_deadline_is_not_waited_either(serve: Serve) -> None:
-    server = serve()
-    serve_provider(server)
     later = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
-    server.routes[WELL_KNOWN] = busy_then(server, 503, later)
-    report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    server, report, elapsed = await probe_busy(serve, 503, later)
     assert_verdict(report, elapsed, ProbeOutcome.FAIL, "http.server_error")
     assert _discovery_requests(server) == 1
 
 
 async def test_only_one_retry_when_the_server_stays_busy(serve: Serve) -> None:
-    server = serve()
-    serve_provider(server)
-    server.routes[WELL_KNOWN] = busy_then(server, 429, "0", then=5)
-    report, elapsed = await timed_probe(make_spec(DISCOVERY, server.base_url))
+    server, report, elapsed = await probe_busy(serve, 429, "0", then=5)
     assert_verdict(report, elapsed, ProbeOutcome.WARN, "http.rate_limited")
     assert _discovery_requests(server) == 2
     assert "retried once after 0 s" in report.findings[0].message
