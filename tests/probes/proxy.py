@@ -65,7 +65,12 @@ class ConnectProxy(ThreadedServer):
             await writer.drain()
             return
         host, _, port = target.rpartition(":")
-        upstream_reader, upstream_writer = await asyncio.open_connection(host, int(port))
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(host, int(port))
+        except OSError:
+            writer.write(b"HTTP/1.1 502 Cannot reach the target\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            return
         self.tunnels.append(target)
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
