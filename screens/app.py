@@ -49,6 +49,9 @@ class VendorTui(App[None]):
     """The dashboard. ``now`` freezes the clock (snapshots, tests); by default it is real."""
 
     CSS_PATH = "vendortui.tcss"
+    # Size classes on every screen, for the small-terminal rules in vendortui.tcss (80x24).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     TITLE = "vendortui"
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

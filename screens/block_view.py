@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 
 from vendortui.app.runbook_doc import Block, code_text
 from vendortui.app.text import strip_control
+from vendortui.screens.clipboard import Copyable, copy
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -322,9 +323,6 @@ class BlockView(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         for index in self._visible(top):
             if self.blocks[index].kind == "code":
-                code = code_text(self.blocks, index)
-                self.app.copy_to_clipboard(code)
-                lines = code.count("\n") + (not code.endswith("\n"))
-                self.notify(f"Copied {lines} line{'s' * (lines != 1)} of code.")
+                copy(self.app, Copyable("code block", code_text(self.blocks, index), True))
                 return
         self.notify("No code block in view.", severity="warning")

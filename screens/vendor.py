@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
@@ -30,6 +30,7 @@ from vendortui.app.card import status_text
 from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens import overview
+from vendortui.screens.clipboard import Copyable, contact_items, offer
 from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
     EVENT_FIELDS,
@@ -141,6 +142,7 @@ class VendorScreen(Screen[None]):
         Binding("ctrl+d", "delete_event", "Delete event", id="vendor.delete"),
         Binding("f", "read_event", "Read all", id="vendor.read_event"),
         Binding("r", "reload", "Reload", id="vendor.reload"),
+        Binding("y", "copy", "Copy", id="vendor.copy"),
         *(
             Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False, id=f"vendor.{tab}")
             for n, tab in enumerate(TABS, start=1)
@@ -174,10 +176,15 @@ class VendorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="vendor-title", classes="title-bar")
         with TabbedContent(initial="overview", id="vendor-tabs"):
-            with TabPane("1 Overview", id="overview"), Horizontal(id="overview-columns"):
+            with (
+                TabPane("1 Overview", id="overview"),
+                VerticalScroll(id="overview-scroll"),  # a scrollbar, never a silent cut
+                Horizontal(id="overview-columns"),
+            ):
                 with Vertical(classes="column"):
-                    yield Static(id="panel-lifecycle", classes="panel")
+                    # People first: who to call must be on screen at 80x24 without scrolling.
                     yield Static(id="panel-people", classes="panel")
+                    yield Static(id="panel-lifecycle", classes="panel")
                     yield Static(id="panel-events", classes="panel")
                 with Vertical(classes="column"):
                     yield Static(id="panel-sso", classes="panel")
@@ -254,7 +261,7 @@ class VendorScreen(Screen[None]):
         self.query_one("#panel-lifecycle", Static).update(
             overview.lifecycle(card, width, self.app.now())
         )
-        self.query_one("#panel-people", Static).update(overview.people(card))
+        self.query_one("#panel-people", Static).update(overview.people(card, width))
         self.query_one("#panel-events", Static).update(overview.recent_events(card))
         self.query_one("#panel-sso", Static).update(overview.sso(card))
         self.query_one("#panel-data", Static).update(overview.data_sent(card))
@@ -392,6 +399,32 @@ class VendorScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.refresh_data()
+
+    def action_copy(self) -> None:
+        """y: a value of the row under the cursor on the People, Data and Events tabs; the
+        lead's and backup's contacts, website and slug elsewhere (the runbook's code blocks
+        and the Auth tab's findings have their own y)."""
+        if self.card is None:
+            return
+        tab = self._active_tab()
+        items: list[Copyable] = []
+        if tab == "people":
+            line = self._role_line()
+            items = contact_items(line.person) if line is not None else []
+        elif tab == "data":
+            category = self._category()
+            items = [Copyable("data category", category.name)] if category is not None else []
+        elif tab == "events":
+            event = self._event()
+            if event is not None:
+                items = [Copyable("event title", event.title)]
+                if event.source_url:
+                    items.append(Copyable("event source URL", event.source_url))
+                if event.body:
+                    items.append(Copyable("event details", event.body, multiline=True))
+        else:
+            items = overview.copy_items(self.card)
+        offer(self.app, items)
 
     def action_edit_vendor(self) -> None:
         self.app.edit_vendor(self.vendor_id)
