@@ -20,6 +20,7 @@ def load_commands() -> None:
     """Import the modules whose ``@command`` decorators fill the registry."""
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
         checklist_commands,
+        interchange_commands,
         kb_commands,
         probe_commands,
         sync_commands,
