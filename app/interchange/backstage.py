@@ -11,10 +11,10 @@ terminal that shows the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
-
-import yaml
 
 from vendortui.app.interchange.records import COLUMN_NAMES, Record
 from vendortui.app.interchange.safe_yaml import documents
@@ -26,7 +26,7 @@ PREFIX = "vendortui.dev/"
 TYPE = "saas-vendor"
 IN_METADATA = ("name", "slug", "website", "description")
 ANNOTATED = tuple(name for name in COLUMN_NAMES if name not in IN_METADATA)
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_OUTSIDE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
 def annotation(column: str) -> str:
@@ -53,20 +53,47 @@ def entity(record: dict[str, str], owner: str) -> dict[str, Any]:
     }
 
 
+def quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: JSON's quoting (a subset of YAML's), with
+    every character outside printable ASCII as ``\\u``/``\\U`` (YAML, unlike JSON, takes no
+    surrogate pairs)."""
+    out = json.dumps(text, ensure_ascii=False)
+    if out.isascii() and "\x7f" not in out:
+        return out
+    return _OUTSIDE_ASCII.sub(_escape, out)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _lines(value: Any, indent: str) -> Iterator[str]:
+    """Block-style YAML of maps, lists of maps and text, every text value quoted."""
+    for key, item in value.items():
+        if isinstance(item, dict):
+            yield f"{indent}{key}:"
+            yield from _lines(item, indent + "  ")
+        elif isinstance(item, list):
+            yield f"{indent}{key}:"
+            for element in item:
+                inner = list(_lines(element, indent + "  "))
+                yield f"{indent}- {inner[0].lstrip()}"
+                yield from inner[1:]
+        else:
+            yield f"{indent}{key}: {quoted(item)}"
+
+
 def write(records: Iterable[dict[str, str]], teams: dict[str, str], out: TextIO) -> int:
-    """Write one YAML document per vendor; returns how many."""
+    """Write one YAML document per vendor; returns how many.
+
+    Written directly rather than through PyYAML's emitter (1.5 s for 10,000 entities, the
+    target is 1 s); the tests read every export back with the safe loader.
+    """
     count = 0
     for record in records:
-        out.write(
-            yaml.dump(
-                entity(record, teams.get(record["id"], "")),
-                Dumper=_Dumper,
-                sort_keys=False,
-                allow_unicode=False,
-                explicit_start=True,
-                width=100,
-            )
-        )
+        out.write("---\n" + "\n".join(_lines(entity(record, teams.get(record["id"], "")), "")))
+        out.write("\n")
         count += 1
     return count
 

@@ -21,12 +21,40 @@ from vendortui.app.text import escape_json
 FORMAT = "vendortui/1"
 
 
-def table_names() -> list[str]:
-    """The exported tables, parents before children (``models.SYNCED_TABLES``)."""
-    from vendortui.models import SYNCED_TABLES
+NOT_EXPORTED = frozenset({"conflict", "alembic_version"})
 
-    names = [str(table.__tablename__) for table in SYNCED_TABLES]
-    return [name for name in names if name != "conflict"]
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """The file's tables but conflicts, parents before children, read from its own schema
+    (foreign keys), so export never waits for SQLModel; ties in name order."""
+    names = sorted(
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        if row[0] not in NOT_EXPORTED
+    )
+    parents = {
+        name: {fk[2] for fk in conn.execute(f'PRAGMA foreign_key_list("{name}")')} - {name}
+        for name in names
+    }
+    ordered: list[str] = []
+    while len(ordered) < len(names):
+        ready = [n for n in names if n not in ordered and parents[n] <= set(ordered)]
+        if not ready:
+            raise KbError("The knowledge base's tables refer to each other in a circle.")
+        ordered.extend(ready)
+    return ordered
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _line(values: dict[str, Any]) -> str:
+    """One row as JSON; the invisible-character escaping only runs on the rare line that
+    could hold one (non-ASCII, or DEL, which ``json`` leaves raw)."""
+    line = _ENCODER.encode(values)
+    return line if line.isascii() and "\x7f" not in line else escape_json(line)
 
 
 def column_types(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, bool]]:
@@ -42,7 +70,7 @@ def write(conn: sqlite3.Connection, out: TextIO) -> int:
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     out.write(f'{{"format": "{FORMAT}", "schema": {json.dumps(revision[0])}, "tables": {{')
     vendors = 0
-    for index, table in enumerate(table_names()):
+    for index, table in enumerate(table_names(conn)):
         types = column_types(conn, table)
         names = list(types)
         flags = [n for n in names if types[n][0] == "BOOLEAN"]
@@ -52,8 +80,7 @@ def write(conn: sqlite3.Connection, out: TextIO) -> int:
             values = dict(zip(names, row, strict=True))
             for name in flags:
                 values[name] = bool(values[name])
-            line = json.dumps(values, ensure_ascii=False, sort_keys=True)
-            out.write(("\n  " if first else ",\n  ") + escape_json(line))
+            out.write(("\n  " if first else ",\n  ") + _line(values))
             first = False
             vendors += table == "vendor"
         out.write("\n ]" if not first else "]")
@@ -87,14 +114,8 @@ def read(text: str, file: str) -> Document:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise KbError(f'{file} has no "tables" object; it is not a whole vendortui export.')
-    known = table_names()
     out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, rows in tables.items():
-        if name not in known:
-            raise KbError(
-                f"{file} holds a table {str(name)[:40]!r} that this vendortui does not know "
-                "(written by a newer vendortui?); upgrade vendortui to import it."
-            )
         if not isinstance(rows, list):
             raise KbError(f"{file}: tables.{name} must be a list of rows.")
         out[name] = []

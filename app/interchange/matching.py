@@ -77,14 +77,16 @@ class Known:
             known.categories[vendor_id].setdefault(name, category_id)
         return known
 
-    def add_vendor(self, vendor: dict[str, Any]) -> None:
-        """Index a live vendor (also one the plan adds, so a later row can match it)."""
+    def add_vendor(self, vendor: dict[str, Any], key: str | None = None) -> None:
+        """Index a live vendor (also one the plan adds, so a later row can match it);
+        ``key`` is its name's look-alike key when the caller has it."""
         self.vendors[vendor["id"]] = vendor
         self.every_vendor_id.add(vendor["id"])
         self.by_slug[vendor["slug"]] = vendor["id"]
         if host := domain(vendor.get("website") or ""):
             self.by_domain[host].append(vendor["id"])
-        self.look_alikes[look_alike_key(vendor["name"])].append((vendor["name"], vendor["slug"]))
+        key = look_alike_key(vendor["name"]) if key is None else key
+        self.look_alikes[key].append((vendor["name"], vendor["slug"]))
 
     def match(
         self, vendor_id: str, slug: str, explicit_slug: bool, name_key: str, website: str

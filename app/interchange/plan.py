@@ -166,13 +166,13 @@ def plan_records(
             continue
         seen[key] = record.where
         if vendor_id is None:
-            problem = _new_vendor_problem(known, row, slug, explicit, allow_similar)
+            problem = _new_vendor_problem(known, row, slug, explicit, name_key, allow_similar)
             if problem:
                 plan.problems.append(Problem(record.where, problem))
                 continue
             if template is None:
                 template = runbook_template()
-            vendor_id = _add_vendor(plan, known, row, slug, explicit, template)
+            vendor_id = _add_vendor(plan, known, row, slug, explicit, name_key, template)
             label = f"{values['name']} ({known.vendors[vendor_id]['slug']})"
             plan.new.append((record.where, label))
             current: dict[str, Any] = {}
@@ -195,7 +195,7 @@ def plan_records(
 
 
 def _new_vendor_problem(
-    known: Known, row: _Row, slug: str, explicit: bool, allow_similar: bool
+    known: Known, row: _Row, slug: str, explicit: bool, name_key: str, allow_similar: bool
 ) -> str | None:
     """Why the record cannot become a new vendor, or None."""
     values = row.values
@@ -207,7 +207,7 @@ def _new_vendor_problem(
         )
     if explicit and slug in known.by_slug:
         return f"slug: {slug!r} is already used by another vendor"
-    similar = known.look_alikes.get(look_alike_key(values["name"]))
+    similar = known.look_alikes.get(name_key)
     if similar and not allow_similar:
         return (
             f"{LookAlikeError(values['name'], similar)}; give its id or slug to update it, or "
@@ -217,7 +217,7 @@ def _new_vendor_problem(
 
 
 def _add_vendor(
-    plan: Plan, known: Known, row: _Row, slug: str, explicit: bool, template: str
+    plan: Plan, known: Known, row: _Row, slug: str, explicit: bool, name_key: str, template: str
 ) -> str:
     """Queue a new vendor and its runbook; its slug is unique as ``add_vendor`` makes it."""
     base, n = slug, 2
@@ -227,7 +227,7 @@ def _add_vendor(
     if row.vendor_id:
         values["id"] = row.vendor_id
     vendor_id = plan.insert("vendor", values)
-    known.add_vendor({**values, "id": vendor_id})
+    known.add_vendor({**values, "id": vendor_id}, name_key)
     plan.insert("runbook", {"vendor_id": vendor_id, "body": template})
     return vendor_id
 

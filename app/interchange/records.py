@@ -73,6 +73,8 @@ def join_list(items: list[str]) -> str:
 
 def split_list(text: str) -> list[str]:
     """The items of a ``join_list`` text, blanks dropped."""
+    if "\\" not in text:
+        return [item.strip() for item in text.split(";") if item.strip()]
     items, current, chars = [], [], iter(text)
     for char in chars:
         if char == "\\":

@@ -16,6 +16,8 @@ import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
+from vendortui.app.errors import KbError
+from vendortui.app.interchange.apply import stored
 from vendortui.app.interchange.json_format import Document, column_types, table_names
 from vendortui.app.interchange.matching import Known
 from vendortui.app.interchange.plan import Change, Plan, valid_id
@@ -27,17 +29,6 @@ from vendortui.models.one_line import OneLineError, check, one_line_fields
 STAMPS = ("id", "created_at", "updated_at", "updated_by", "deleted_at")
 NOT_CHECKED_HERE = {("probe_config", "ca_file")}
 """A CA file path names a file on the exporting machine; the probe checks it when it runs."""
-
-
-def stored(value: Any, sql_type: str) -> Any:
-    """A converted value as SQLite holds it, to compare with what is stored."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def _convert(name: str, value: Any, sql_type: str, nullable: bool) -> Any:
@@ -114,7 +105,14 @@ def plan_document(
     remap: dict[str, str] = {}
     """File id -> the id of the row it matched, when they differ (children follow it)."""
     ids: dict[str, set[str]] = {}
-    for table in table_names():
+    names = table_names(conn)
+    for table in document.tables:
+        if table not in names:
+            raise KbError(
+                f"{document.file} holds a table {table[:40]!r} that this knowledge base does "
+                "not have (written by a newer vendortui?); upgrade vendortui to import it."
+            )
+    for table in names:
         rows = document.tables.get(table, [])
         types = column_types(conn, table)
         parents = {fk[3]: fk[2] for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")')}
@@ -190,12 +188,12 @@ def _plan_row(
     changed = {
         name: value
         for name, value in values.items()
-        if name not in STAMPS and stored(value, types[name][0]) != current[name]
+        if name not in STAMPS and stored(value) != current[name]
     }
     if changed:
         plan.update(table, match, changed)
         label = _label(table, current)
         plan.changes.extend(
-            Change(where, label, name, str(current[name]), str(stored(value, types[name][0])))
+            Change(where, label, name, str(current[name]), str(stored(value)))
             for name, value in changed.items()
         )
