@@ -13,6 +13,8 @@ from vendortui.app.interchange.service import import_file
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import ProbeConfig, Vendor
 
+NO_SUCH_ID = "01900000-0000-7000-8000-000000000000"
+
 
 def _richer(kb: KnowledgeBase) -> None:
     """The demo plus what the demo lacks: a tombstone, a probe secret reference, odd text."""
