@@ -158,13 +158,13 @@ def plan_records(
         if ambiguous:
             plan.problems.append(Problem(record.where, ambiguous))
             continue
-        key = vendor_id or row.vendor_id or f"slug:{slug}"
-        if key in seen:
+        if vendor_id in seen:
             plan.problems.append(
-                Problem(record.where, f"describes the same vendor as {seen[key]}; keep one row")
+                Problem(
+                    record.where, f"describes the same vendor as {seen[vendor_id]}; keep one row"
+                )
             )
             continue
-        seen[key] = record.where
         if vendor_id is None:
             problem = _new_vendor_problem(known, row, slug, explicit, name_key, allow_similar)
             if problem:
@@ -190,6 +190,7 @@ def plan_records(
                     Change(record.where, label, name, as_text(current.get(name), name), as_text(v))
                     for name, v in changed.items()
                 )
+        seen[vendor_id] = record.where
         _plan_lists(plan, known, row, vendor_id, label, new_people, fresh=not current)
     return plan
 
