@@ -7,7 +7,9 @@ the new vendors, the changed fields (old -> new) and the rows that cannot be rea
 
 Values go through ``app.validation`` (the rules a form uses, the one-line rule included) and
 new vendors follow ``KnowledgeBase.add_vendor``: a slug unique among live vendors, a runbook
-from the template, and look-alike names refused unless ``--allow-similar``.
+from the template, and look-alike names refused unless ``--allow-similar``. A row that carries
+a vendortui id is a vendor exported from a knowledge base, where its name was already accepted
+(or confirmed as another vendor), so it is not asked again.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def _new_vendor_problem(
     if explicit and slug in known.by_slug:
         return f"slug: {slug!r} is already used by another vendor"
     similar = known.look_alikes.get(name_key)
-    if similar and not allow_similar:
+    if similar and not allow_similar and not row.vendor_id:
         return (
             f"{LookAlikeError(values['name'], similar)}; give its id or slug to update it, or "
             "import with --allow-similar to add another vendor"
