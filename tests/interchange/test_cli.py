@@ -45,3 +45,12 @@ def test_format_from_the_extension_or_given(demo_kb: KnowledgeBase, tmp_path: Pa
         "import", str(target), "--db", str(demo_kb.path), "--format", "backstage", "--dry-run"
     )
     assert dry.code == 0 and "nothing to change" in dry.out
+
+
+def test_readme_documents_every_csv_column() -> None:
+    from vendortui.app.interchange.records import COLUMNS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Import and export", 1)[1].split("\n## ", 1)[0]
+    documented = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+    assert documented == [column.name for column in COLUMNS]
