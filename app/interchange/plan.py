@@ -125,7 +125,7 @@ def _validated(record: Record) -> _Row:
     if not fields.get("slug", "x").strip():
         del fields["slug"]
     values = clean("vendor", fields)
-    lists = {}
+    lists: dict[str, list[str]] = {}
     for column in ("lead", "backup", "data_categories"):
         if column in raw:
             items = split_list(raw[column])
