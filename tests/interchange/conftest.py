@@ -62,3 +62,11 @@ def refused_cleanly(result: Result, *words: str) -> None:
     assert "Traceback" not in result.err
     for word in words:
         assert word in result.err, result.err
+
+
+def reimport_changes_nothing(cli, file: Path, db: Path) -> None:
+    """Importing ``file`` into ``db`` again says so and leaves every row as it was."""
+    before = text_of(db)
+    again = cli("import", str(file), "--db", str(db))
+    assert again.code == 0 and again.out.strip().endswith("nothing to change."), again
+    assert text_of(db) == before

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.interchange.conftest import refused_cleanly, text_of
+from tests.interchange.conftest import refused_cleanly, reimport_changes_nothing
 from vendortui.app.kb import KnowledgeBase
 
 
@@ -37,10 +37,7 @@ def test_entities_carry_the_vendor_and_a_round_trip_matches_it(
     assert export_catalog(cli, empty_db, tmp_path / "again.yaml") == [
         {**e, "spec": {**e["spec"], "owner": "unknown"}} for e in entities
     ]
-    before = text_of(empty_db)
-    again = cli("import", str(tmp_path / "catalog.yaml"), "--db", str(empty_db))
-    assert again.out.strip().endswith("nothing to change.")
-    assert text_of(empty_db) == before
+    reimport_changes_nothing(cli, tmp_path / "catalog.yaml", empty_db)
 
 
 def test_other_kinds_are_skipped_and_changes_listed(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.interchange.conftest import refused_cleanly, text_of
+from tests.interchange.conftest import refused_cleanly, reimport_changes_nothing
 from vendortui.app.interchange.csv_format import escape_formula, unescape_formula
 from vendortui.app.interchange.records import COLUMN_NAMES
 from vendortui.app.kb import KnowledgeBase
@@ -32,10 +32,7 @@ def test_round_trip_gives_the_same_rows_and_a_second_import_changes_nothing(
     result = cli("import", str(tmp_path / "a.csv"), "--db", str(empty_db))
     assert result.code == 0 and "15 new vendors" in result.out
     assert export_csv(cli, empty_db, tmp_path / "b.csv") == first
-    before = text_of(empty_db)
-    again = cli("import", str(tmp_path / "a.csv"), "--db", str(empty_db))
-    assert again.out.strip().endswith("nothing to change.")
-    assert text_of(empty_db) == before
+    reimport_changes_nothing(cli, tmp_path / "a.csv", empty_db)
 
 
 def test_rows_without_ids_are_matched_by_slug_then_domain(

@@ -112,6 +112,16 @@ def _csv_rows(generated: list[dict]) -> list[dict[str, str]]:
     return rows
 
 
+def _imported(folder: Path, generated: list[dict]) -> KnowledgeBase:
+    """A knowledge base holding the generated vendors, imported from a CSV file."""
+    source = folder / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as out:
+        csv_format.write(_csv_rows(generated), out)
+    kb = empty_kb(folder, "first.db")
+    import_file(kb.db, source, "csv", allow_similar=True)
+    return kb
+
+
 def _export(kb: KnowledgeBase, fmt: str, path: Path) -> str:
     export_to(kb.db, fmt, path)
     return path.read_bytes().decode("utf-8-sig")
@@ -122,11 +132,7 @@ def _export(kb: KnowledgeBase, fmt: str, path: Path) -> str:
 def test_csv_keeps_every_field_it_carries(generated: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = folder / "in.csv"
-        with source.open("w", encoding="utf-8", newline="") as out:
-            csv_format.write(_csv_rows(generated), out)
-        first = empty_kb(folder, "first.db")
-        import_file(first.db, source, "csv", allow_similar=True)
+        first = _imported(folder, generated)
         exported = _export(first, "csv", folder / "first.csv")
         rows, problems = csv_format.read(exported, "first.csv", {})
         assert not problems
@@ -153,11 +159,7 @@ def test_csv_keeps_every_field_it_carries(generated: list[dict]) -> None:
 def test_backstage_keeps_every_field_it_carries(generated: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = folder / "in.csv"
-        with source.open("w", encoding="utf-8", newline="") as out:
-            csv_format.write(_csv_rows(generated), out)
-        first = empty_kb(folder, "first.db")
-        import_file(first.db, source, "csv", allow_similar=True)
+        first = _imported(folder, generated)
         catalog = folder / "catalog.yaml"
         export_to(first.db, "backstage", catalog)
         assert catalog.read_bytes().isascii()
