@@ -186,6 +186,12 @@ def plan_records(
                 for name, value in values.items()
                 if as_text(value, name) != as_text(current.get(name), name)
             }
+            owner = known.by_slug.get(changed.get("slug", ""), vendor_id)
+            if owner != vendor_id:
+                plan.problems.append(
+                    Problem(record.where, f"slug: {changed['slug']!r} is another vendor's")
+                )
+                continue
             if changed:
                 plan.update("vendor", vendor_id, changed)
                 plan.changes.extend(

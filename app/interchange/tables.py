@@ -190,6 +190,8 @@ def _plan_row(
         for name, value in values.items()
         if name not in STAMPS and stored(value) != current[name]
     }
+    if table == "vendor" and known.by_slug.get(changed.get("slug", ""), match) != match:
+        raise FieldError("slug", f"{changed['slug']!r} is another vendor's")
     if changed:
         plan.update(table, match, changed)
         label = _label(table, current)

@@ -216,3 +216,16 @@ def test_import_only_undoes_what_export_did() -> None:
     for cell in ("'hello", "it's", "''", "'", "'1", "x=1"):
         assert unescape_formula(cell) == cell
     assert unescape_formula(escape_formula("=1")) == "=1"
+
+
+def test_renaming_a_slug_to_another_vendors_is_refused_by_row(
+    demo_kb: KnowledgeBase, tmp_path: Path, cli
+) -> None:
+    okta = demo_kb.find_vendor_id("okta")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"id,slug\n{okta},sentry\n", encoding="utf-8")
+    before = demo_kb.path.read_bytes()
+    refused_cleanly(
+        cli("import", str(sheet), "--db", str(demo_kb.path)), f"{sheet}:2", "'sentry' is another"
+    )
+    assert demo_kb.path.read_bytes() == before

@@ -140,6 +140,10 @@ def _document(tmp_path: Path, demo_kb: KnowledgeBase, cli) -> tuple[Path, dict]:
             ["invisible character"],
         ),
         (lambda d: d["tables"]["vendor"][0].update(scim="yes"), ["scim: must be true or false"]),
+        (
+            lambda d: d["tables"]["vendor"][0].update(slug="okta"),
+            ["vendor #12", "'okta' is also another vendor's in the file"],
+        ),
     ],
 )
 def test_a_bad_row_imports_nothing_and_says_which_and_why(
@@ -172,4 +176,18 @@ def test_service_dry_run_writes_nothing(demo_kb: KnowledgeBase, empty_db: Path, 
     before = empty_db.read_bytes()
     plan = import_file(target.db, export, "json", dry_run=True)
     assert len(plan.new) == 15 and not plan.problems
+    assert empty_db.read_bytes() == before
+
+
+def test_a_slug_changed_to_another_vendors_is_refused(
+    demo_kb: KnowledgeBase, empty_db: Path, tmp_path: Path, cli
+) -> None:
+    export, document = _document(tmp_path, demo_kb, cli)
+    assert cli("import", str(export), "--db", str(empty_db)).code == 0
+    document["tables"]["vendor"][0]["slug"] = "okta"
+    export.write_text(json.dumps(document), encoding="utf-8")
+    before = empty_db.read_bytes()
+    refused_cleanly(
+        cli("import", str(export), "--db", str(empty_db)), "vendor #1", "'okta' is another vendor's"
+    )
     assert empty_db.read_bytes() == before
