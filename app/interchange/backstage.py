@@ -132,7 +132,9 @@ def _record(doc: dict[str, Any], where: str) -> Record:
         if isinstance(link, dict) and str(link.get("title", "")).lower() == "website"
     ]
     values["website"] = _text((titled or urls or [""])[0])
-    return Record(values, where)
+    spec = doc.get("spec") or {}
+    owner = _text(spec.get("owner"))
+    return Record(values, where, team="" if owner == "unknown" else owner)
 
 
 def is_vendor(doc: Any) -> bool:

@@ -109,6 +109,7 @@ class _Row:
     vendor_id: str
     values: dict[str, Any]
     lists: dict[str, list[str]]
+    team: str
 
 
 def _validated(record: Record) -> _Row:
@@ -131,7 +132,8 @@ def _validated(record: Record) -> _Row:
             items = split_list(raw[column])
             rule = email if column in ROLE_COLUMNS else text(required=True)
             lists[column] = [rule(column, item) for item in items]
-    return _Row(record, vendor_id, values, lists)
+    team = text(max_len=80)("owner", record.team)
+    return _Row(record, vendor_id, values, lists, team)
 
 
 def plan_records(
@@ -274,7 +276,10 @@ def _plan_lists(
             person_id = known.people.get(address) or new_people.get(address)
             if person_id is None:
                 original = next(i for i in row.lists[kind] if i.lower() == address)
-                person_id = plan.insert("person", {"name": original, "email": original})
+                team = row.team if kind == "lead" else ""
+                person_id = plan.insert(
+                    "person", {"name": original, "email": original, "team": team}
+                )
                 new_people[address] = person_id
             plan.insert("role", {"vendor_id": vendor_id, "person_id": person_id, "kind": kind})
         if not fresh:

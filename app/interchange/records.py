@@ -64,6 +64,8 @@ class Record:
 
     values: dict[str, str]
     where: str
+    team: str = ""
+    """The team a new lead gets (a Backstage entity's ``spec.owner``)."""
 
 
 def join_list(items: list[str]) -> str:

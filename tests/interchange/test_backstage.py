@@ -34,9 +34,18 @@ def test_entities_carry_the_vendor_and_a_round_trip_matches_it(
     assert all(isinstance(v, str) for v in annotations.values())
 
     assert cli("import", str(tmp_path / "catalog.yaml"), "--db", str(empty_db)).code == 0
-    assert export_catalog(cli, empty_db, tmp_path / "again.yaml") == [
-        {**e, "spec": {**e["spec"], "owner": "unknown"}} for e in entities
+    again = export_catalog(cli, empty_db, tmp_path / "again.yaml")
+
+    def without_owner(entity: dict) -> dict:
+        return {**entity, "spec": {**entity["spec"], "owner": None}}
+
+    assert [without_owner(e) for e in again] == [without_owner(e) for e in entities]
+    # A new lead takes the owner as team (a person first met as someone's backup has none).
+    owners = [
+        (a["spec"]["owner"], e["spec"]["owner"]) for a, e in zip(again, entities, strict=True)
     ]
+    assert all(got in (want, "unknown") for got, want in owners)
+    assert sum(got == want != "unknown" for got, want in owners) >= 10
     reimport_changes_nothing(cli, tmp_path / "catalog.yaml", empty_db)
 
 
@@ -69,3 +78,13 @@ def test_unknown_vendortui_annotation_names_the_entity(kb: KnowledgeBase, tmp_pa
     )
     result = cli("import", str(catalog), "--db", str(kb.path))
     refused_cleanly(result, f"{catalog}:2", "vendortui.dev/colour")
+
+
+def test_owner_with_a_hidden_character_is_refused(kb: KnowledgeBase, tmp_path, cli) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(
+        "---\nkind: Resource\nmetadata:\n  name: acme\n  annotations:\n"
+        '    vendortui.dev/lead: a@example.com\nspec: {type: saas-vendor, owner: "ops\\u202e"}\n',
+        encoding="utf-8",
+    )
+    refused_cleanly(cli("import", str(catalog), "--db", str(kb.path)), "owner", "U+202E")
