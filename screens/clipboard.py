@@ -103,10 +103,7 @@ class CopyMenu(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="copy.close"),
-        *(
-            Binding(str(n), f"pick({n - 1})", show=False, id=f"copy.pick{n}")
-            for n in range(1, 10)
-        ),
+        *(Binding(str(n), f"pick({n - 1})", show=False, id=f"copy.pick{n}") for n in range(1, 10)),
     ]
     DEFAULT_CSS = """
     CopyMenu { align: center middle; }

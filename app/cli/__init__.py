@@ -35,6 +35,7 @@ def load_commands() -> None:
         checklist_commands,
         completion_commands,
         config_commands,
+        interchange_commands,
         kb_commands,
         probe_commands,
         report_commands,
