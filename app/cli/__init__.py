@@ -22,6 +22,7 @@ def load_commands() -> None:
         checklist_commands,
         kb_commands,
         probe_commands,
+        public_commands,
         sync_commands,
     )
 
