@@ -12,12 +12,12 @@ import gzip
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from vendortui.app.errors import KbError
 from vendortui.app.probes.jsondoc import JsonTooDeep, loads
-from vendortui.app.public_data.sources import SOURCES
 from vendortui.app.text import one_line
 
 FORMAT = "vendortui-public/1"
@@ -78,11 +78,16 @@ def _well_formed(body: Any) -> bool:
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         return False
     key = body.get("source")
+    if not isinstance(key, str) or key not in CONTAINER:
+        return False
     entries = body.get("entries")
-    kind = dict if CONTAINER.get(key) == "by_domain" else list
+    kind = dict if CONTAINER[key] == "by_domain" else list
+    try:
+        date.fromisoformat(body.get("date"))
+    except (TypeError, ValueError):
+        return False
     return (
-        key in SOURCES
-        and all(isinstance(body.get(name), str) for name in ("date", "commit", "imported_at"))
+        all(isinstance(body.get(name), str) for name in ("date", "commit", "imported_at"))
         and isinstance(entries, dict)
         and isinstance(entries.get(CONTAINER[key]), kind)
     )
