@@ -126,7 +126,7 @@ def public_check(args: argparse.Namespace) -> int:
                 vendor_id = find_vendor_id(conn, name)
                 if vendor_id is None:
                     raise KbError(
-                        f"There is no vendor called {one_line(name)!r}; `vendortui vendors` "
+                        f"There is no vendor called '{one_line(name)}'; `vendortui vendors` "
                         "lists them."
                     )
                 chosen.append(posture(conn, vendor_id))

@@ -58,8 +58,8 @@ class Posture:
 
     @property
     def methods(self) -> list[str]:
-        """The recorded MFA methods, lower case."""
-        return [m for m in re.split(r"[,;/\s]+", self.mfa_methods.lower()) if m]
+        """The recorded MFA methods, lower case (``security key`` stays one method)."""
+        return [m.strip() for m in re.split(r"[,;/]+", self.mfa_methods.lower()) if m.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +148,8 @@ def sso_surcharge(p: Posture, facts: PublicFacts, today: date) -> Iterable[Findi
         yield Finding(
             "sso_surcharge",
             "disagree",
-            f"SSO is recorded as included, but sso.tax lists SSO for {price.name} at "
-            f"+{percent.lstrip('+')} over the base plan ({prices}; {price.fact.dated(today)})",
+            f"SSO is recorded as included, but {_cite(price.fact, today)} lists SSO for "
+            f"{price.name} at +{percent.lstrip('+')} over the base plan ({prices})",
             "Check which plan we pay for: if SSO costs extra, mark 'SSO needs higher plan' "
             "and plan for it at renewal.",
             price.fact,

@@ -38,7 +38,7 @@ def _data_date(path: Path, given: str | None) -> str:
         try:
             day = date.fromisoformat(given)
         except ValueError:
-            raise KbError(f"--date {one_line(given)!r} is not a date: write YYYY-MM-DD.") from None
+            raise KbError(f"--date '{one_line(given)}' is not a date: write YYYY-MM-DD.") from None
         if day > datetime.now(UTC).date():
             raise KbError("--date is in the future: give the day the upstream data is from.")
         return day.isoformat()
@@ -49,7 +49,7 @@ def import_file(path: Path, source: str | None = None, day: str | None = None) -
     """Validate ``path`` as ``source`` (detected from its shape if None) and make it this
     user's snapshot of that dataset; ``KbError`` with the first offending path if it is not."""
     if source is not None and source not in SOURCES:
-        raise KbError(f"There is no dataset {one_line(source)!r}: use one of {KEYS}.")
+        raise KbError(f"There is no dataset '{one_line(source)}': use one of {KEYS}.")
     doc = read_upstream(path)
     name = one_line(path.name)
     key = source or detect(doc)

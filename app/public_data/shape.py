@@ -12,6 +12,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from vendortui.app.text import has_invisible
+
 MAX_TEXT = 300
 """Longest published value kept (a price, a name, a URL): longer is not a real entry."""
 
@@ -65,9 +67,14 @@ def optional_text(value: Any, path: str) -> str:
 
 def link(value: Any, path: str) -> str:
     """An http(s) URL, or ``""`` when missing: a link in the data may never be another scheme
-    (``javascript:``, ``file:``) that a terminal or a report would follow."""
+    (``javascript:``, ``file:``) that a terminal or a report would follow, nor hide
+    characters."""
     raw = optional_text(value, path).strip()
-    if raw and (urlsplit(raw).scheme not in ("http", "https") or any(c.isspace() for c in raw)):
+    if raw and (
+        urlsplit(raw).scheme not in ("http", "https")
+        or any(c.isspace() for c in raw)
+        or has_invisible(raw)
+    ):
         raise ShapeError(path, "an http(s) URL")
     return raw
 

@@ -61,8 +61,8 @@ PASSKEYS = Source(
 )
 SSO_TAX = Source(
     key="sso-tax",
-    title="sso.tax (SSO Wall of Shame)",
-    what="price of SSO against the base plan per vendor",
+    title="sso.tax",
+    what="the SSO Wall of Shame: price of SSO against the base plan per vendor",
     repository="https://github.com/robchahin/sso-wall-of-shame",
     upstream_file="the _vendors/*.yaml front matter as one JSON list",
     license="Apache License 2.0",
