@@ -83,8 +83,8 @@ def _well_formed(body: Any) -> bool:
     entries = body.get("entries")
     kind = dict if CONTAINER[key] == "by_domain" else list
     try:
-        date.fromisoformat(body.get("date"))
-    except (TypeError, ValueError):
+        date.fromisoformat(str(body.get("date")))
+    except ValueError:
         return False
     return (
         all(isinstance(body.get(name), str) for name in ("date", "commit", "imported_at"))
