@@ -69,10 +69,11 @@ def import_file(path: Path, source: str | None = None, day: str | None = None) -
     if count == 0:
         raise KbError(f"{name} holds no entries: nothing was replaced.")
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+    data_date = _data_date(path, day)
     target = user_copy(key)
     try:
-        write(target, Snapshot(key, _data_date(path, day), "", stamp, entries))
+        write(target, Snapshot(key, data_date, "", stamp, entries))
     except OSError as exc:
         raise KbError(f"Cannot write {one_line(target)}: {exc.strerror or exc}.") from None
     datasets.forget()
-    return Imported(key, count, _data_date(path, day), target)
+    return Imported(key, count, data_date, target)

@@ -138,6 +138,8 @@ def read_upstream(path: Path) -> Any:
     but it may hold anything."""
     name = one_line(path.name)
     try:
+        if not path.is_file():
+            raise KbError(f"{one_line(path)} is not a file: name the JSON file to import.")
         size = path.stat().st_size
         if size > MAX_UPSTREAM_BYTES:
             raise KbError(

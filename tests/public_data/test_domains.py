@@ -80,6 +80,9 @@ def test_extra_domains_are_validated_and_stored_normalised(kb: KnowledgeBase) ->
     assert refused.value.field == "extra_domains"
     assert "'localhost' is not a domain" in str(refused.value)
     assert kb.card(vendor.id).vendor.extra_domains == "gitlab.com, gitlab.io"
+    from vendortui.app.card import card_markdown
+
+    assert "- Extra domains: gitlab.com, gitlab.io" in card_markdown(kb.card(vendor.id))
 
 
 def test_migration_0002_gives_existing_vendors_an_empty_list(tmp_path: Path) -> None:

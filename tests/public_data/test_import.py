@@ -149,7 +149,11 @@ def test_source_date_and_file_name_problems(
     assert "is not in the shape of sso.tax" in _refused(capsys, good, "--source", "sso-tax")
     assert "not a date" in _refused(capsys, good, "--date", "yesterday")
     assert "in the future" in _refused(capsys, good, "--date", "2999-01-01")
-    assert "Cannot read" in _refused(capsys, str(tmp_path / "missing.json"))
+    assert "missing.json is not a file" in _refused(capsys, str(tmp_path / "missing.json"))
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    assert "pipe.json is not a file" in _refused(capsys, str(fifo))
+    assert "is not a file" in _refused(capsys, str(tmp_path))
     hostile = tmp_path / "evil\x1b[2J.json"
     hostile.write_bytes(b"\xff")
     err = _refused(capsys, str(hostile))
