@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vendortui.app.public_data.datasets import Datasets
 from vendortui.app.public_data.domains import vendor_domains
 from vendortui.app.public_data.facts import Fact, PublicFacts, method_label
 from vendortui.app.public_data.sources import SOURCES
+
+if TYPE_CHECKING:
+    from vendortui.app.public_data.datasets import Datasets
 
 STRONG_METHOD = re.compile(r"webauthn|u2f|fido|passkey|security.?key|yubi|hardware.?key")
 """Recorded MFA methods that are phishing-resistant keys (the field is free text)."""

@@ -22,8 +22,7 @@ from vendortui.app.public_data.facts import (
     SsoPrice,
     TwoFactor,
 )
-from vendortui.app.public_data.reduce import entry_count
-from vendortui.app.public_data.snapshot import Snapshot, current
+from vendortui.app.public_data.snapshot import Snapshot, current, entry_count
 from vendortui.app.public_data.sources import SOURCES
 
 

@@ -13,9 +13,15 @@ from pathlib import Path
 
 from vendortui.app.errors import KbError
 from vendortui.app.public_data import datasets
-from vendortui.app.public_data.reduce import REDUCERS, detect, entry_count
+from vendortui.app.public_data.reduce import REDUCERS, detect
 from vendortui.app.public_data.shape import ShapeError
-from vendortui.app.public_data.snapshot import Snapshot, read_upstream, user_copy, write
+from vendortui.app.public_data.snapshot import (
+    Snapshot,
+    entry_count,
+    read_upstream,
+    user_copy,
+    write,
+)
 from vendortui.app.public_data.sources import SOURCES
 from vendortui.app.text import one_line
 

@@ -165,11 +165,6 @@ def detect(doc: Any) -> str | None:
     return None
 
 
-def entry_count(entries: Entries) -> int:
-    """How many vendors or sites a reduced dataset holds."""
-    return len(entries.get("by_domain") or entries.get("items") or ())
-
-
 UPSTREAM_FILES = {
     "2fa": "twofactorauth-api-v4-all.json",
     "passkeys": "passkeys-api-v1-all.json",
@@ -189,7 +184,13 @@ SHIPPED = {
 
 def rebuild(folder: Path) -> None:
     """Rewrite every shipped snapshot from the upstream files in ``folder``."""
-    from vendortui.app.public_data.snapshot import SHIPPED_DIR, Snapshot, read_upstream, write
+    from vendortui.app.public_data.snapshot import (
+        SHIPPED_DIR,
+        Snapshot,
+        entry_count,
+        read_upstream,
+        write,
+    )
 
     for key, name in UPSTREAM_FILES.items():
         entries = REDUCERS[key](read_upstream(folder / name))

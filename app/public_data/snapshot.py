@@ -73,6 +73,11 @@ CONTAINER = {"2fa": "by_domain", "passkeys": "by_domain", "sso-tax": "items", "a
 """Where each dataset's reduced entries sit in ``entries``."""
 
 
+def entry_count(entries: dict[str, Any]) -> int:
+    """How many sites or vendors a reduced dataset holds."""
+    return len(entries.get("by_domain") or entries.get("items") or ())
+
+
 def _well_formed(body: Any) -> bool:
     """The top of a snapshot as ``write`` makes it (the entries were checked when reduced)."""
     if not isinstance(body, dict) or body.get("format") != FORMAT:

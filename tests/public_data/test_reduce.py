@@ -13,8 +13,8 @@ import pytest
 
 from tests.public_data.conftest import FIXTURES, real_file
 from vendortui.app.public_data import reduce, shape
-from vendortui.app.public_data.reduce import REDUCERS, UPSTREAM_FILES, detect, entry_count
-from vendortui.app.public_data.snapshot import SHIPPED_DIR, read_upstream, shipped
+from vendortui.app.public_data.reduce import REDUCERS, UPSTREAM_FILES, detect
+from vendortui.app.public_data.snapshot import SHIPPED_DIR, entry_count, read_upstream, shipped
 from vendortui.app.public_data.sources import SOURCES
 
 KEPT_FIELDS = {
