@@ -192,6 +192,14 @@ def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iter
     return checklist_rules(conn, today, within)
 
 
+def _public_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    """``app.public_data.attention``'s rule, imported on first use: it loads the public
+    datasets, which the first frame and ``vendortui vendors`` do not need."""
+    from vendortui.app.public_data.attention import public_rules
+
+    return public_rules(conn, today, within)
+
+
 RULES: list[Rule] = [
     missing_leads,
     inactive_leads,
@@ -201,6 +209,7 @@ RULES: list[Rule] = [
     recent_events,
     _probe_rules,
     _checklist_rules,
+    _public_rules,
 ]
 """Every rule, in the order their items are listed within one severity."""
 

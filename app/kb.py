@@ -25,6 +25,7 @@ from vendortui.models.rules import cancel_by, look_alike_key, review_cadence, sl
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
     from vendortui.app.probes.store import ProbeService
+    from vendortui.app.public_data.check import VendorPublic
     from vendortui.models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
 
 T = TypeVar("T", bound="Synced")
@@ -108,6 +109,13 @@ class KnowledgeBase:
         """Every live vendor for the list, sorted by name."""
         with self.db.read() as conn:
             return queries.vendor_rows(conn)
+
+    def public_data(self, vendor_id: str, today: date | None = None) -> VendorPublic:
+        """A vendor's public facts and findings (the datasets load on first use)."""
+        from vendortui.app.public_data.records import public_for_vendor
+
+        with self.db.read() as conn:
+            return public_for_vendor(conn, vendor_id, today or date.today())
 
     def attention(self, today: date | None = None, within: int = 30) -> list[AttentionItem]:
         """What needs attention, most urgent first."""

@@ -136,6 +136,8 @@ def main() -> int:
         "checklist templates": same(["checklist", "templates", "--db", db]),
         "conflicts": same(["conflicts", "--db", db]),
         "dump": same(["dump", db]),
+        "datasets": same(["datasets"]),
+        "public-check": same(["public-check", "--db", db]),
     }
     writes: dict[str, Callable[[int], list[str]]] = {
         "demo (nothing to add)": same(["demo", "--db", db]),

@@ -216,6 +216,7 @@ VENDOR_FIELDS = (
     FormField("rollout_percent", "Rollout %", hint="0-100"),
     FormField("risk_tier", "Risk tier", "choice", labels(RiskTier)),
     FormField("website", "Website", hint="https://..."),
+    FormField("extra_domains", "Extra domains", hint="other domains it answers on: a.com, b.io"),
     FormField("description", "Description", "long"),
     FormField("sso_protocol", "SSO protocol", "choice", labels(SsoProtocol)),
     FormField("scim", "SCIM provisioning", "flag"),

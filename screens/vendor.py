@@ -7,8 +7,9 @@ screen is shown filled in. Keys are screen bindings that apply to the active tab
 (``check_action``), so the footer always shows what ``a``/``e``/``d`` do here, wherever focus
 is.
 
-The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
-``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` (``EXTENSIONS``), each built and
+The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)``, the Checklists tab
+``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` and the Public data tab
+``screens.public_panel.PublicPanel(vendor_id)`` (``EXTENSIONS``), each built and
 imported on the tab's first visit: the card opens without paying for them.
 """
 
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from vendortui.app.kb import VendorCard
     from vendortui.screens.app import VendorTui
 
-TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists")
+TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists", "public")
 
 
 def _auth_panel(vendor_id: str) -> Widget:
@@ -63,9 +64,16 @@ def _checklists_panel(vendor_id: str) -> Widget:
     return ChecklistRunsPanel(vendor_id)
 
 
+def _public_panel(vendor_id: str) -> Widget:
+    from vendortui.screens.public_panel import PublicPanel
+
+    return PublicPanel(vendor_id)
+
+
 EXTENSIONS: dict[str, Callable[[str], Widget]] = {
     "auth": _auth_panel,
     "checklists": _checklists_panel,
+    "public": _public_panel,
 }
 """Tab -> its panel for a vendor id, imported on first use (the panels import the probe and
 checklist services, which opening the card does not need)."""
@@ -117,7 +125,7 @@ ACTION_TAB: dict[str, str] = {
 
 
 class VendorScreen(Screen[None]):
-    """One vendor. 1-7 switch tabs; a/e/ctrl+d add, edit, delete on the active tab (deleting
+    """One vendor. 1-8 switch tabs; a/e/ctrl+d add, edit, delete on the active tab (deleting
     takes ctrl, like on the home screen, and asks first)."""
 
     app: VendorTui
@@ -203,6 +211,8 @@ class VendorScreen(Screen[None]):
                 yield Vertical(id="slot-auth", classes="slot")
             with TabPane("7 Checklists", id="checklists"):
                 yield Vertical(id="slot-checklists", classes="slot")
+            with TabPane("8 Public data", id="public"):
+                yield Vertical(id="slot-public", classes="slot")
         yield Footer()
 
     def on_mount(self) -> None:

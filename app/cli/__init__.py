@@ -38,6 +38,7 @@ def load_commands() -> None:
         interchange_commands,
         kb_commands,
         probe_commands,
+        public_commands,
         report_commands,
         sync_commands,
     )
