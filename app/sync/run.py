@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.db import Database, connect_raw
 from vendortui.app.errors import KbError
 from vendortui.app.sync import (
@@ -291,6 +292,7 @@ def sync(path: Path, progress: Progress | None = None) -> SyncReport:
     """Commit local edits, fetch, fast-forward or merge, push. Safe to call from a thread."""
     say = progress or _quiet
     path = Path(os.path.abspath(path))
+    dbfile.check_path(path, for_writing=True)
     repo = kb_repo(path)
     report = SyncReport(path=path)
     with workspace.sync_lock(repo):

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
 from vendortui.app.sync import commits, drivers
@@ -51,8 +52,7 @@ def _remote_has_branches(repo: Repo, url: str) -> bool:
 def init(folder: Path, remote: str | None = None, *, source: Path | None = None) -> Path:
     """Create or adopt a team knowledge base in ``folder``; returns the database path."""
     folder = Path(os.path.abspath(folder))
-    if folder.exists() and not folder.is_dir():
-        raise KbError(f"{folder} is a file; pass a folder for the team knowledge base.")
+    dbfile.check_folder(folder)
     adopting = (folder / ".git").exists()
     repo = Repo(folder, folder / ".git")
     if remote and not adopting:
@@ -70,7 +70,7 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
     db_path = folder / DB_NAME
     if source is not None and not db_path.exists():
         _copy_database(source, db_path)
-    Database.open(db_path).close()
+    Database.open(db_path, create_folder=True).close()
     changed = drivers.write_repo_files(repo)
     configure(repo)
     paths = [DB_NAME, *changed]
@@ -144,6 +144,7 @@ def _checkout_only_branch(repo: Repo) -> None:
 def clone(url: str, folder: Path) -> Path:
     """Join an existing team knowledge base: clone, configure the drivers, make it default."""
     folder = Path(os.path.abspath(folder))
+    dbfile.check_folder(folder)
     if folder.exists() and any(folder.iterdir()):
         raise KbError(f"{folder} already exists and is not empty; pass a new folder.")
     created = not folder.exists()

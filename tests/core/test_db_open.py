@@ -19,8 +19,9 @@ def _digest(path: Path) -> bytes:
 
 
 def test_new_file_is_created_migrated_and_uses_safe_pragmas(tmp_path: Path) -> None:
+    """Where its folders are vendortui's to make (``init``, the default location)."""
     path = tmp_path / "sub" / "new.db"
-    db = Database.open(path)
+    db = Database.open(path, create_folder=True)
     with db.read() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -81,7 +82,9 @@ def test_read_only_file_is_refused_even_for_root(kb: KnowledgeBase, monkeypatch)
     before = kb.path.read_bytes()
     real_access = os.access
     monkeypatch.setattr(
-        os, "access", lambda p, mode: False if Path(p) == kb.path else real_access(p, mode)
+        os,
+        "access",
+        lambda p, mode: False if Path(p) == kb.path and mode & os.W_OK else real_access(p, mode),
     )
     with pytest.raises(KbError, match="read-only for you"):
         Database.open(kb.path)
