@@ -93,7 +93,9 @@ def path_refusal(path: Path, exc: OSError, doing: str = "opened") -> KbError:
     return KbError(f"{path} cannot be {doing} ({exc.strerror or exc}); give another path.")
 
 
-def check_path(path: Path, *, for_writing: bool, create_folder: bool = False) -> bool:
+def check_path(
+    path: Path, *, for_writing: bool, create_folder: bool = False, what: str = "knowledge base"
+) -> bool:
     """Refuse, with one sentence, a path that cannot be a knowledge-base file; True if the
     file exists.
 
@@ -113,30 +115,33 @@ def check_path(path: Path, *, for_writing: bool, create_folder: bool = False) ->
         if os.path.islink(path):
             raise KbError(
                 f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; "
-                "point it at a knowledge base file or give another path."
+                f"point it at a {what} file or give another path."
             )
         if not path.parent.is_dir() and not (for_writing and create_folder):
             try:
                 os.stat(path.parent)
             except FileNotFoundError:
                 raise KbError(
-                    f"There is no knowledge base at {path}: the folder {path.parent} does not "
-                    "exist. Create the folder first (or run vendortui init DIR), or give "
-                    "another path."
+                    f"There is no {what} at {path}: the folder {path.parent} does not exist. "
+                    "Create the folder first (or run vendortui init DIR), or give another path."
                 ) from None
             except OSError as exc:
                 raise path_refusal(path, exc, doing) from None
             raise path_refusal(path, OSError(errno.ENOTDIR, "Not a directory"), doing)
+        if for_writing and path.parent.is_dir():
+            _check_writable(path)
         return False
     if stat.S_ISDIR(st.st_mode):
-        raise KbError(f"{path} is a folder; give the path of a knowledge base file inside it.")
+        raise KbError(f"{path} is a folder; give the path of a {what} file inside it.")
     if not stat.S_ISREG(st.st_mode):
         raise KbError(
             f"{path} is not a regular file (a pipe, socket or device), so it cannot be a "
-            "knowledge base; give the path of a knowledge base file."
+            f"{what}; give the path of a {what} file."
         )
     if not os.access(path, os.R_OK):
         raise path_refusal(path, PermissionError(errno.EACCES, "Permission denied"), doing)
+    if for_writing:
+        _check_writable(path)
     return True
 
 
@@ -239,8 +244,8 @@ def _check_writable(path: Path) -> None:
         )
     if not os.access(parent, os.W_OK):
         raise KbError(
-            f"The folder {parent} is read-only, and SQLite needs to write its journal there; "
-            "pass --db with a file in a writable folder."
+            f"{path} cannot be written: its folder {parent} is read-only for you, and SQLite "
+            "needs to write its journal there; pass --db with a file in a writable folder."
         )
 
 
@@ -274,11 +279,7 @@ def read_revision(path: Path) -> str | None:
 def inspect(path: Path, *, for_writing: bool, create_folder: bool = False) -> FileState:
     """Validate ``path`` without changing it; raise ``KbError`` with the reason if unusable."""
     if not check_path(path, for_writing=for_writing, create_folder=create_folder):
-        if for_writing and path.parent.is_dir():
-            _check_writable(path)
         return FileState(exists=False, revision=None)
     _check_header(path)
-    if for_writing:
-        _check_writable(path)
     revision = read_revision(path) if path.stat().st_size else None
     return FileState(exists=True, revision=revision)

@@ -53,6 +53,8 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
     """Create or adopt a team knowledge base in ``folder``; returns the database path."""
     folder = Path(os.path.abspath(folder))
     dbfile.check_folder(folder)
+    if source is not None:
+        Database.open(source, for_writing=False).close()  # refused before anything is made
     adopting = (folder / ".git").exists()
     repo = Repo(folder, folder / ".git")
     if remote and not adopting:
@@ -117,8 +119,8 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
 
 
 def _copy_database(source: Path, dest: Path) -> None:
-    """Copy an existing knowledge base through SQLite's backup API (consistent while in use)."""
-    Database.open(source, for_writing=False).close()
+    """Copy an existing knowledge base (validated by ``init``) through SQLite's backup API
+    (consistent while in use)."""
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     out = sqlite3.connect(dest)
     try:
