@@ -205,7 +205,7 @@ class Database:
             try:
                 if not self._checked:
                     dbfile.quick_check(opened, self.path)
-                    self._checked = True
+                    self._checked = False
                 yield session
                 session.commit()
             except BaseException:

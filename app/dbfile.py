@@ -198,12 +198,13 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     Run inside the first write transaction of a session, before anything is written.
     """
     try:
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+        found = "\n".join(row[0] for row in conn.execute("PRAGMA quick_check(1)"))
     except sqlite3.DatabaseError as exc:
-        problems = [str(exc)]
-    if problems != ["ok"]:
+        found = str(exc)
+    if found != "ok":
+        first = next(line for line in found.splitlines() if not line.startswith("***"))
         raise KbError(
-            f"{path} is damaged (the integrity check found: {problems[0]}); nothing was "
+            f"{path} is damaged (the integrity check found: {first}); nothing was "
             "written. Restore it from git (git checkout -- FILE) or a backup."
         )
 
