@@ -205,7 +205,7 @@ class Database:
             try:
                 if not self._checked:
                     dbfile.quick_check(opened, self.path)
-                    self._checked = False
+                    self._checked = True
                 yield session
                 session.commit()
             except BaseException:
