@@ -19,17 +19,6 @@ from vendortui.app.sync import commits, drivers
 from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, Repo, redact, remote_failure
 from vendortui.app.sync.run import preflight
 
-PULL_SETTINGS = {"pull.rebase": "false"}
-"""``git pull`` merges, so the merge driver runs with ours and theirs the right way round
-(during a rebase git swaps them)."""
-
-
-def configure(repo: Repo) -> None:
-    """What every team clone needs besides its files: the drivers and the pull mode."""
-    drivers.configure(repo)
-    for key, value in PULL_SETTINGS.items():
-        repo.run("config", "--local", key, value)
-
 
 def set_default_db(path: Path) -> None:
     """Make ``path`` the knowledge base vendortui opens when no ``--db`` is given."""
@@ -74,7 +63,7 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
         _copy_database(source, db_path)
     Database.open(db_path, create_folder=True).close()
     changed = drivers.write_repo_files(repo)
-    configure(repo)
+    drivers.configure(repo)
     paths = [DB_NAME, *changed]
     repo.run("add", "--", *paths)
     if repo.run("diff", "--cached", "--quiet", "--", *paths, check=False).returncode:
@@ -176,6 +165,6 @@ def clone(url: str, folder: Path) -> Path:
             for child in folder.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
         raise
-    configure(repo)
+    drivers.configure(repo)
     set_default_db(db_path)
     return db_path
