@@ -207,6 +207,8 @@ class Integration:
     action: str
     incoming: list[str]
     new_conflicts: int
+    local: str = ""
+    """Summary of the local edits the result carries that no commit held yet ("3 vendors")."""
 
 
 def integrate(
@@ -241,9 +243,16 @@ def integrate(
     with LiveLock(path) as live:
         data = live.read()
         ours.write_bytes(data)
-        exact = fast_forward and repo.hash_bytes(data) == head_blob
-        if fast_forward and not exact and base_file is not None:
-            exact = not summary.diff(base_file, ours)
+        edited = repo.hash_bytes(data) != head_blob
+        mine = []
+        if edited and head_blob is not None:
+            # base is head when fast-forwarding: its copy (maybe migrated) serves both
+            head_file = (
+                base_file if fast_forward and base_file else _extracted(repo, head_blob, scratch)
+            )
+            mine = summary.diff(head_file, ours)
+        exact = fast_forward and (not edited or (head_blob is not None and not mine))
+        local = summary.counts_phrase(mine) if mine else ""
         if exact:
             progress("Fast-forwarding")
             shutil.copyfile(theirs, out)
@@ -269,13 +278,17 @@ def integrate(
             if fast_forward:
                 tree = repo.merged_tree(head, head, remote, db_blob)
                 parents = [remote]
-                title = "vendortui: local edits made during sync"
+                title = f"vendortui: {local or 'local edits made during sync'}"
             else:
                 tree = repo.merged_tree(base, head, remote, db_blob)
                 parents = [head, remote]
                 title = f"vendortui sync: merge {remote_name or remote[:12]}"
             what = summary.counts_phrase(changes)
-            message = f"{title}\n\nFrom the other side: {what}; {stats.conflicts} conflicts.\n\n"
+            mine_line = f"Local edits: {local}.\n" if local else ""
+            message = (
+                f"{title}\n\n{mine_line}From the other side: {what}; "
+                f"{stats.conflicts} conflicts.\n\n"
+            )
             new_commit = repo.commit_tree(tree, parents, message + commits.trailers())
             new_conflicts = stats.conflicts
             action = "merged"
@@ -285,7 +298,7 @@ def integrate(
     progress("Recording the result in git")
     repo.adopt(head, new_commit, db_blob, branch)
     swap_record.clear(repo)
-    return Integration(action, incoming, new_conflicts)
+    return Integration(action, incoming, new_conflicts, local)
 
 
 def sync(path: Path, progress: Progress | None = None) -> SyncReport:
@@ -332,7 +345,12 @@ def _sync_steps(
         if remote_head and head and not repo.is_ancestor(remote_head, head):
             theirs = _check_remote_schema(repo, remote_head, scratch)
     say("Committing local changes")
-    report.committed = commit_local(repo, path, scratch)
+    if theirs is None:
+        report.committed = commit_local(repo, path, scratch)
+    elif (problem := repo.identity_problem()) is not None:
+        raise KbError(problem)
+    # Otherwise the merge commit carries the local edits (``integrate``): one new copy of
+    # the file to hash, compress and push instead of two.
     if upstream is None or report.problem:
         report.action = "no remote" if upstream is None else "offline"
         report.open_conflicts = count_open(db)
@@ -355,6 +373,7 @@ def _sync_steps(
             )
             report.incoming += result.incoming
             report.new_conflicts += result.new_conflicts
+            report.committed = report.committed or result.local
             report.action = result.action
         if repo.rev("HEAD") == remote_head:
             break
