@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -136,13 +137,23 @@ def _check_remote_schema(repo: Repo, commit: str, scratch: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _shared_lock(path: Path) -> Iterator[None]:
+def _shared_lock(path: Path) -> Iterator[sqlite3.Connection]:
     """SQLite's SHARED lock: writers wait, so a file copy or ``git add`` reads no torn file."""
     conn = connect_raw(path)
     try:
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        yield
+        yield conn
+    finally:
+        conn.close()
+
+
+def _refuse_if_damaged(copy: Path, live: Path) -> None:
+    """``PRAGMA quick_check`` on the copy of ``live`` about to be merged: a damaged page must
+    not reach the team (each teammate's next sync would take it)."""
+    conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dbfile.quick_check(conn, live)
     finally:
         conn.close()
 
@@ -156,7 +167,10 @@ def commit_local(repo: Repo, path: Path, scratch: Path) -> str:
     problem = repo.identity_problem()
     head = repo.rev("HEAD")
     old_blob = repo.blob_id(head, DB_NAME) if head else None
-    with _shared_lock(path):
+    with _shared_lock(path) as conn:
+        if old_blob is not None and repo.hash_bytes(path.read_bytes()) == old_blob:
+            return ""
+        dbfile.quick_check(conn, path)
         repo.run("add", "--", DB_NAME)
         if repo.rev(f":{DB_NAME}") == old_blob:
             return ""
@@ -244,6 +258,8 @@ def integrate(
         data = live.read()
         ours.write_bytes(data)
         edited = repo.hash_bytes(data) != head_blob
+        if edited:
+            _refuse_if_damaged(ours, path)
         mine = []
         if edited and head_blob is not None:
             # base is head when fast-forwarding: its copy (maybe migrated) serves both

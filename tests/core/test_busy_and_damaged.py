@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.damage import damage_a_middle_page
 from vendortui.app.kb import KnowledgeBase
 
 SHIPPED = Path(__file__).parents[2] / "seed_data" / "checklists" / "rollout.yaml"
@@ -108,30 +109,12 @@ def test_a_locked_file_is_busy_names_its_holder_and_is_never_called_damaged(
         assert "damaged" not in err and "Restore" not in err, f"{name}: {err}"
 
 
-def _damage_a_middle_page(kb: KnowledgeBase) -> None:
-    """A knowledge base whose long descriptions fill overflow pages; one in the middle gets a
-    bad next-page number. Listing the vendors still works; ``PRAGMA quick_check`` fails."""
-    kb.add_vendor("Acme")
-    for n in range(20):
-        kb.add_vendor(f"Filler {n}", description="x" * 20000)
-    kb.db.close()
-    data = bytearray(kb.path.read_bytes())
-    size = int.from_bytes(data[16:18], "big")
-    overflow = [
-        page
-        for page in range(len(data) // size)
-        if data[page * size + 4 : (page + 1) * size] == b"x" * (size - 4)
-    ]
-    middle = overflow[len(overflow) // 2] * size
-    data[middle : middle + 4] = b"\xff\xff\xff\xf0"
-    kb.path.write_bytes(bytes(data))
-
-
 @pytest.mark.parametrize("command", WRITES)
 def test_every_write_refuses_a_file_damaged_in_the_middle_and_writes_nothing(
     kb: KnowledgeBase, command: str, tmp_path: Path
 ) -> None:
-    _damage_a_middle_page(kb)
+    kb.add_vendor("Acme")
+    damage_a_middle_page(kb)
     argv = _argv(WRITES[command], tmp_path)
     listed = _start(["vendors", "--db", str(kb.path)]).communicate(timeout=120)[0]
     assert "Acme" in listed, "the damage is where a plain read does not see it"
