@@ -34,6 +34,12 @@ def default_db_path() -> Path:
         recorded = ""
     if recorded:
         return Path(recorded).expanduser()
+    return builtin_db_path()
+
+
+def builtin_db_path() -> Path:
+    """``knowledge.db`` in the user data dir: the one place vendortui makes folders for
+    without being asked (a ``--db`` in a missing folder is refused as a likely typo)."""
     from platformdirs import user_data_path
 
     return user_data_path("vendortui", appauthor=False) / "knowledge.db"

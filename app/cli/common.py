@@ -8,7 +8,7 @@ from typing import Any
 
 from vendortui.app.db import Database
 from vendortui.app.errors import ReadOnlyError
-from vendortui.app.paths import resolve_db_path
+from vendortui.app.paths import builtin_db_path, resolve_db_path
 from vendortui.app.text import json_text
 
 
@@ -32,7 +32,8 @@ def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     from vendortui.app.sync import pending
 
     pending.install()
-    db = Database.open(resolve_db_path(args.db), for_writing=for_writing)
+    path = resolve_db_path(args.db)
+    db = Database.open(path, for_writing=for_writing, create_folder=path == builtin_db_path())
     if for_writing and db.readonly:
         # The write would be refused with the same notice: say it once, as the error.
         raise ReadOnlyError(db.notice)

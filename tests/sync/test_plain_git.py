@@ -39,14 +39,22 @@ def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
     team.assert_identical()
 
 
+@pytest.mark.parametrize("made_before_pull_mode", [False, True])
 @pytest.mark.parametrize("puller", ["alice", "bob"])  # made by vendortui init / clone
-def test_a_plain_git_pull_of_divergent_branches_merges(team: Team, puller: str) -> None:
+def test_a_plain_git_pull_of_divergent_branches_merges(
+    team: Team, puller: str, made_before_pull_mode: bool
+) -> None:
     """The README's ``git pull``, with no flags and no global git config (a current git
-    refuses divergent pulls unless the clone says how to reconcile them)."""
+    refuses divergent pulls unless the clone says how to reconcile them). A clone made before
+    ``init``/``clone`` set the pull mode gets it the next time vendortui opens the file."""
     alice, bob = team.clones
     acme = alice.add_vendor("acme")
     team.converge()
     mine, other = (alice, bob) if puller == "alice" else (bob, alice)
+    if made_before_pull_mode:
+        mine.git("config", "--local", "--unset", "pull.rebase")
+        KnowledgeBase.open(mine.db_path).db.close()
+        assert mine.git("config", "--local", "pull.rebase").strip() == "false"
     other.edit(Vendor, acme, name="Acme Corp")
     other.sync()
     mine.edit(Vendor, acme, status="pilot")
