@@ -1,9 +1,9 @@
 """What the inventory report says about each vendor, read in a few set-wide queries.
 
 Reviews use the due list's own rule (``app.checklists.due.annual_reviews``) for the next due
-date, so the report and ``vendortui due`` never disagree. ``public_posture`` is the one place
-where the report will show what public datasets say about a vendor; it has nothing to say
-until those datasets are wired in.
+date, so the report and ``vendortui due`` never disagree. ``public_posture`` asks the public
+datasets (``app/public_data``) the same questions as ``vendortui public-check``, so the report
+and the cross-check never disagree either.
 """
 
 from __future__ import annotations
@@ -103,13 +103,22 @@ class Inventory:
 TIER_ORDER = [tier.value for tier in RiskTier]
 
 
-def public_posture(conn: sqlite3.Connection, entries: dict[str, VendorEntry]) -> dict[str, str]:
-    """What public datasets say about each vendor's SSO/MFA/WebAuthn posture, by vendor id.
+def public_posture(
+    conn: sqlite3.Connection, entries: dict[str, VendorEntry], today: date
+) -> dict[str, str]:
+    """What public datasets say about each vendor's sign-in options and about our record, by
+    vendor id (the shipped or imported snapshots; never the network)."""
+    from vendortui.app.public_data.check import vendor_public
+    from vendortui.app.public_data.datasets import load
+    from vendortui.app.public_data.records import postures
+    from vendortui.app.report.phrases import public_summary
 
-    Empty until the public datasets (``app/public_data/``) are wired in here; the renderers
-    already show the column, saying "not checked" for a vendor with no entry.
-    """
-    return {}
+    datasets = load()
+    return {
+        p.vendor_id: public_summary(vendor_public(p, datasets, today), today)
+        for p in postures(conn, include_retired=True)
+        if p.vendor_id in entries
+    }
 
 
 _VENDORS = """
@@ -195,7 +204,7 @@ def read_inventory(conn: sqlite3.Connection, today: date) -> Inventory:
     for item in annual_reviews(conn, today, FAR_AHEAD_DAYS, catalog, None):
         if item.vendor_id in entries:
             entries[item.vendor_id].next_review = item.when
-    for vid, posture in public_posture(conn, entries).items():
+    for vid, posture in public_posture(conn, entries, today).items():
         entries[vid].public_posture = posture
     tiers: dict[str, list[VendorEntry]] = defaultdict(list)
     for entry in entries.values():

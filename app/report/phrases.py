@@ -7,6 +7,9 @@ phrase never needs to know where it is printed.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 from vendortui.app.report.inventory import (
     DataCategory,
     OpenRun,
@@ -15,8 +18,13 @@ from vendortui.app.report.inventory import (
     VendorEntry,
 )
 
+if TYPE_CHECKING:
+    from vendortui.app.public_data.check import VendorPublic
+
 NONE = "none"
-NOT_CHECKED = "not checked"
+NOT_LISTED = "not in the public datasets"
+ATLAS_WORDS = {"TRUE": "available", "FALSE": "not offered", "UPGRADE": "with an upgrade"}
+"""The Auto-Provisioning Atlas's flags in words (``UNKNOWN`` and others lower-cased)."""
 
 
 def tier_title(tier: str) -> str:
@@ -53,9 +61,37 @@ def posture(entry: VendorEntry) -> list[str]:
     ]
 
 
+def public_summary(public: VendorPublic, today: date) -> str:
+    """One line of what the datasets list (security keys, passkeys, SSO surcharge, SCIM) and
+    each finding's reason, with the age of the oldest data used."""
+    facts = public.facts
+    said: list[str] = []
+    if facts.twofa is not None:
+        said.append("security keys offered" if facts.twofa.keys else "no security keys listed")
+    if facts.passkeys is not None:
+        said.append(f"passkeys {facts.passkeys.describe()}")
+    for price in facts.sso_prices:
+        said.append(f"SSO surcharge {price.percent_increase} (sso.tax)")
+    if facts.provisioning is not None:
+        scim = facts.provisioning.scim_provisioning
+        said.append(f"SCIM {ATLAS_WORDS.get(scim, scim.lower())} (atlas)")
+    if not said:
+        return NOT_LISTED
+    dated = [f.fact for f in public.findings] + [
+        fact.fact
+        for fact in (facts.twofa, facts.passkeys, facts.provisioning, *facts.sso_prices)
+        if fact is not None
+    ]
+    oldest = min(dated, key=lambda fact: fact.as_of)
+    text = "; ".join(said) + f" (data from {oldest.dated(today)})"
+    if public.findings:
+        text += ". " + " ".join(finding.why for finding in public.findings)
+    return text
+
+
 def public(entry: VendorEntry) -> str:
-    """What public data says, or that it was not checked."""
-    return entry.public_posture or NOT_CHECKED
+    """What public data says (``public_summary``), or that the vendor is not listed."""
+    return entry.public_posture or NOT_LISTED
 
 
 def review(entry: VendorEntry) -> str:

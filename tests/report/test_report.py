@@ -7,6 +7,7 @@ heading or list item came from data), not on the renderers' own strings.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -96,7 +97,7 @@ def test_markdown_groups_vendors_by_tier_with_their_facts(inventory_kb: Knowledg
     assert "- Backup: Alan Turing \\<alan@example.com\\>" in critical
     assert "- Data: Directory (PII high, encrypted)" in critical
     assert "SSO: oidc, SCIM: yes," in critical and "WebAuthn enforced: yes" in critical
-    assert "- Public posture: not checked" in critical
+    assert "- Public posture: not in the public datasets" in critical
     with inventory_kb.db.read() as conn:
         due = {
             i.vendor: i.when
@@ -267,3 +268,21 @@ def test_report_calendar_and_completion_stay_off_sqlmodel(
         command = [*command, str(tmp_path / "due.ics")]
     argv = [*command, "--db", str(kb.path)] if command[0] != "completion" else command
     assert imported_after(argv, ("sqlmodel", "sqlalchemy", "pydantic", "textual")) == []
+
+
+def test_public_posture_says_what_public_check_finds(tmp_path: Path) -> None:
+    """The report's public column and ``public-check`` ask the same datasets the same
+    questions: every finding of the one appears, under its vendor, in the other."""
+    db = str(tmp_path / "kb.db")
+    assert vendortui("--db", db, "demo").returncode == 0
+    checked = vendortui("--db", db, "public-check", "--json")
+    findings = [(v["vendor"], f["why"]) for v in json.loads(checked.stdout) for f in v["findings"]]
+    assert findings, "the demo is meant to show public-data findings on first launch"
+    report = vendortui("--db", db, "report")
+    assert report.returncode == 0, report.stderr
+    blocks = {b.splitlines()[0].rsplit(" (", 1)[0]: b for b in report.stdout.split("\n### ")[1:]}
+    for vendor, why in findings:
+        assert why in blocks[vendor].replace("\\", ""), (vendor, why)
+    listed = [line for line in report.stdout.splitlines() if "Public posture:" in line]
+    assert len(listed) == len(blocks)
+    assert any("security keys offered" in line for line in listed)
