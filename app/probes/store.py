@@ -149,11 +149,12 @@ class ProbeService:
     @staticmethod
     def spec(config: ProbeConfig) -> ProbeSpec:
         """The engine's view of a stored configuration (no secret in it); the deadline is
-        the config's ``probes.timeout``."""
+        the config's ``probes.timeout`` and the proxy its ``probes.proxy``."""
         from vendortui.app.config import current
         from vendortui.app.probes.spec import ProbeSpec
         from vendortui.models.enums import ProbeKind
 
+        settings = current()
         return ProbeSpec(
             kind=ProbeKind(config.kind),
             issuer=config.issuer,
@@ -166,7 +167,8 @@ class ProbeService:
             secret_ref=config.secret_ref,
             ca_file=config.ca_file,
             name=config.name,
-            timeout_s=current().value("probes.timeout"),
+            timeout_s=settings.value("probes.timeout"),
+            proxy=settings.value("probes.proxy"),
         )
 
     def run(

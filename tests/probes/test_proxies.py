@@ -252,3 +252,32 @@ def test_proxy_map_reads_the_variables_like_httpx(monkeypatch: pytest.MonkeyPatc
     assert proxy_map("direct") == {}
     monkeypatch.setenv("NO_PROXY", "*")
     assert proxy_map() == {} and proxy_map("http://q:2") == {}
+
+
+async def test_the_config_files_probe_proxy_reaches_every_stored_probe(
+    op_https: OpenIdProvider, proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[probes] proxy`` in config.toml is what ``ProbeService.spec`` hands the engine, and it
+    wins over ``HTTPS_PROXY`` (the file is the user's own choice for probes)."""
+    from vendortui.app.config.locate import config_path
+    from vendortui.app.probes.store import ProbeService
+    from vendortui.models import ProbeConfig
+
+    environment, configured = proxy(), proxy()
+    monkeypatch.setenv("HTTPS_PROXY", environment.url)
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[probes]\nproxy = "{configured.url}"\n', encoding="utf-8")
+    stored = ProbeConfig(
+        vendor_id="v", name="okta", kind="oidc_discovery", issuer=op_https.issuer,
+        ca_file=op_https.ca_file,
+    )  # fmt: skip
+    spec = ProbeService.spec(stored)
+    assert spec.proxy == configured.url
+    report, elapsed = await timed_probe(spec)
+    assert_verdict(report, elapsed, ProbeOutcome.PASS, "jwks.summary")
+    assert environment.tunnels == [] and configured.tunnels
+    assert _proxy_notes(report) == [
+        f"went through the proxy {configured.url} (set in the probe settings), "
+        "TLS verified end to end"
+    ]
