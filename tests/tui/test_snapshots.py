@@ -17,6 +17,7 @@ from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Conflict
 from vendortui.screens.app import VendorTui
+from vendortui.screens.block_view import BlockView
 from vendortui.screens.checklist_walker import ChecklistWalker
 from vendortui.screens.conflicts import ConflictsScreen
 
@@ -46,6 +47,9 @@ def test_runbook_snapshot(tui: VendorTui, snap_compare: Any, size: str) -> None:
         await open_datadog(pilot)
         await pilot.press("4")
         await runbook_text(pilot, "First five minutes")
+        # The scrollbar's size follows the estimated height of blocks not yet handed over.
+        view = pilot.app.screen.query_one(BlockView)
+        await wait_for(pilot, lambda: view.complete, "the whole runbook")
 
     assert snap_compare(tui, terminal_size=SIZES[size], run_before=open_runbook)
 
