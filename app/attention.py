@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from vendortui.app.attention_item import SEVERITY_ORDER, AttentionItem, Rule
 from vendortui.app.queries import parse_date, parse_moment
-from vendortui.models.rules import CANCEL_BY_WARNING_DAYS, RECENT_EVENT_DAYS, cancel_by
+from vendortui.models.rules import RECENT_EVENT_DAYS, cancel_by
 
 VERIFY_RUNBOOK = "Walk through the runbook, fix what changed, mark it verified (v on its tab)."
 
@@ -67,8 +67,11 @@ def inactive_leads(conn: sqlite3.Connection, today: date, within: int) -> Iterab
 
 
 def cancel_by_dates(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
-    """Contracts whose last day to give notice is past or within the warning window."""
-    horizon = max(within, CANCEL_BY_WARNING_DAYS)
+    """Contracts whose last day to give notice is past or within the warning window (the
+    config's ``due.cancel_by_warning_days``)."""
+    from vendortui.app.config import current
+
+    horizon = max(within, current().value("due.cancel_by_warning_days"))
     sql = """
     SELECT id, name, contract_end, notice_days FROM vendor
     WHERE deleted_at IS NULL AND contract_end IS NOT NULL AND status != 'retired'
@@ -189,6 +192,14 @@ def _checklist_rules(conn: sqlite3.Connection, today: date, within: int) -> Iter
     return checklist_rules(conn, today, within)
 
 
+def _public_rules(conn: sqlite3.Connection, today: date, within: int) -> Iterable[AttentionItem]:
+    """``app.public_data.attention``'s rule, imported on first use: it loads the public
+    datasets, which the first frame and ``vendortui vendors`` do not need."""
+    from vendortui.app.public_data.attention import public_rules
+
+    return public_rules(conn, today, within)
+
+
 RULES: list[Rule] = [
     missing_leads,
     inactive_leads,
@@ -198,6 +209,7 @@ RULES: list[Rule] = [
     recent_events,
     _probe_rules,
     _checklist_rules,
+    _public_rules,
 ]
 """Every rule, in the order their items are listed within one severity."""
 
@@ -206,7 +218,7 @@ def attention(conn: sqlite3.Connection, today: date, within: int = 30) -> list[A
     """Everything that needs attention, most urgent first.
 
     ``within`` widens "due soon" windows for rules that have one (reviews, runbooks); cancel-by
-    dates always warn at least 60 days ahead.
+    dates always warn at least ``due.cancel_by_warning_days`` (60) ahead.
     """
     items = [item for rule in RULES for item in rule(conn, today, within)]
     items.sort(key=lambda item: (SEVERITY_ORDER[item.severity], item.when or date.max, item.vendor))

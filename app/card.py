@@ -71,6 +71,8 @@ def card_markdown(card: VendorCard, *, full: bool = False) -> str:
     ]
     if v.website:
         out.append(f"- Website: {markdown_line(v.website)}")
+    if v.extra_domains:
+        out.append(f"- Extra domains: {markdown_line(v.extra_domains)}")
     out += ["", "## People", ""]
     for kind, label in (
         ("lead", "Lead"),

@@ -1,10 +1,12 @@
-"""The vendor card read with stdlib ``sqlite3``, for ``vendortui show``.
+"""The vendor card read with stdlib ``sqlite3``, for ``vendortui show`` and the vendor screen
+(``KnowledgeBase.card_view``).
 
 ``KnowledgeBase.card`` reads it as SQLModel objects, which costs the SQLModel import (about
 twice ``vendortui --version``) before the first line is printed. Here each row becomes a
 ``Record``: its columns as attributes, converted by the column's declared type the way the
 models' types convert them (``DATETIME`` to an aware UTC datetime, ``DATE``, ``BOOLEAN``), and
-``model_dump(mode="json")`` giving what pydantic gives, so ``app.card`` renders either.
+``model_dump(mode="json")`` giving what pydantic gives, so ``app.card`` and the screens render
+either.
 ``tests/core/test_card_rows.py`` compares both readings of the same vendor.
 """
 

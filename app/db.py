@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,16 +56,23 @@ class FileConnection(sqlite3.Connection):
     inode: int = -1
 
 
-def connect_raw(path: Path, *, foreign_keys: bool = True) -> FileConnection:
+def connect_raw(path: Path, *, foreign_keys: bool = True, create: bool = True) -> FileConnection:
     """A stdlib connection with the house pragmas, in autocommit mode (we issue BEGIN).
 
     The inode is read before and after opening; if they differ the file was swapped under us
     and we open again, so ``conn.inode`` is always the file the connection really holds.
+    ``create=False`` (reads) never makes a missing file.
     """
+    target = path if create else f"{Path(os.path.abspath(path)).as_uri()}?mode=rw"
     while True:
         before = _inode(path)
         conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=5, factory=FileConnection
+            target,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=FileConnection,
+            uri=not create,
         )
         if _inode(path) == before:
             break
@@ -86,7 +93,9 @@ def _inode(path: Path) -> int:
         return -1
 
 
-def open_database(location: Location, *, for_writing: bool = True) -> Database:
+def open_database(
+    location: Location, *, for_writing: bool = True, create_folder: bool = False
+) -> Database:
     """The knowledge base at ``location``: a file (``Path``) or a team server (URL text).
 
     The one door for both backends; the server's module (and psycopg) loads only for a URL.
@@ -104,7 +113,7 @@ def open_database(location: Location, *, for_writing: bool = True) -> Database:
             if offline is None:
                 raise
             return offline
-    return Database.open(location, for_writing=for_writing)
+    return Database.open(location, for_writing=for_writing, create_folder=create_folder)
 
 
 class Database:
@@ -124,6 +133,8 @@ class Database:
         """A few words the title bar keeps showing (``offline copy from <time>``)."""
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
+        self._checked = False
+        """Whether this session's first write passed ``PRAGMA quick_check``."""
 
     @property
     def label(self) -> str:
@@ -136,16 +147,20 @@ class Database:
         return self.path.name
 
     @classmethod
-    def open(cls, path: Path, *, for_writing: bool = True) -> Database:
+    def open(cls, path: Path, *, for_writing: bool = True, create_folder: bool = False) -> Database:
         """Validate, create or migrate ``path`` and return it ready to use.
 
-        A file from a newer vendortui opens read-only with a notice, never written.
-        The open hooks run first (``add_open_hook``).
+        A read never writes: opened for reading, a missing, empty or older file is refused
+        with a sentence, never created or migrated. A new file is made only in an existing
+        folder unless ``create_folder`` (``init``, the default location). A file from a newer
+        vendortui opens read-only with a notice, never written. The open hooks
+        (``add_open_hook``) run first, once the path itself has been checked.
         """
         if for_writing:
+            dbfile.check_path(path, for_writing=True, create_folder=create_folder)
             for hook in _open_hooks:
                 hook(path)
-        state = dbfile.inspect(path, for_writing=for_writing)
+        state = dbfile.inspect(path, for_writing=for_writing, create_folder=create_folder)
         if state.is_newer:
             return cls(
                 path,
@@ -155,25 +170,26 @@ class Database:
                     "it is open read-only. Upgrade vendortui to edit it."
                 ),
             )
-        if not state.exists and not for_writing:
+        if state.needs_upgrade and not for_writing:
             raise KbError(
-                f"There is no knowledge base at {path} yet; `vendortui demo` creates one with "
-                "demo data, `vendortui` an empty one (or pass --db)."
+                f"There is no knowledge base at {path} yet"
+                + (" (the file is empty)" if state.exists else "")
+                + "; `vendortui demo` creates one with demo data, `vendortui` an empty one "
+                "(or pass --db)."
+                if state.revision is None
+                else f"{path} has an older schema ({state.revision}); open it once with "
+                "`vendortui` to upgrade it, then run this again (it was left untouched)."
             )
         if state.needs_upgrade:
-            if not for_writing and not os.access(path, os.W_OK):
-                return cls(
-                    path,
-                    readonly=True,
-                    notice=(
-                        f"{path} needs a schema upgrade but is read-only; "
-                        "make it writable and open it once with vendortui."
-                    ),
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if create_folder:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            if state.revision is not None:
+                with closing(connect_raw(path, create=False)) as conn:
+                    dbfile.quick_check(conn, path)
             from vendortui.app.migrate import upgrade
 
-            upgrade(path)
+            with _translated_for(path):
+                upgrade(path)
         return cls(path, readonly=not for_writing)
 
     @contextmanager
@@ -183,7 +199,7 @@ class Database:
         Opened per use, so a file replaced by sync is always read at its new inode.
         """
         with self._translated():
-            conn = connect_raw(self.path)
+            conn = connect_raw(self.path, create=False)
             conn.execute("PRAGMA query_only=ON")
             conn.row_factory = sqlite3.Row
             try:
@@ -220,6 +236,9 @@ class Database:
         with self._translated():
             session = self._write_session()
             try:
+                if not self._checked:
+                    self._check_before_first_write(session)
+                    self._checked = True
                 yield session
                 self._before_commit(session)
                 session.commit()
@@ -242,6 +261,10 @@ class Database:
             session.rollback()
             session.close()
         raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    def _check_before_first_write(self, session: Session) -> None:
+        """A damaged page is refused before this session writes anything near it."""
+        dbfile.quick_check(self.raw(session), self.path)
 
     def _before_commit(self, session: Session) -> None:
         """A file announces nothing: teammates see edits through git sync."""
@@ -270,20 +293,9 @@ class Database:
     def analyze(self) -> None:
         """After a bulk load: SQLite plans these queries well without statistics."""
 
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        """Turn SQLite's errors into sentences a person can act on (``KbError``).
-
-        A file damaged after it was opened, a lock held too long, or a unique value already
-        taken must never reach the user as a traceback.
-        """
-        try:
-            yield
-        except Exception as exc:
-            error = _as_kb_error(self.path, exc)
-            if error is None:
-                raise
-            raise error from None
+    def _translated(self) -> AbstractContextManager[None]:
+        """Turn SQLite's errors into sentences a person can act on (``KbError``)."""
+        return _translated_for(self.path)
 
     def close(self) -> None:
         """Release the engine, so no handle outlives the process's use of the file."""
@@ -293,7 +305,20 @@ class Database:
         self._engine = self._read_engine = None
 
 
-_DAMAGED = ("malformed", "not a database", "could not decode", "disk image")
+@contextmanager
+def _translated_for(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors on ``path`` into sentences a person can act on (``KbError``).
+
+    A file damaged after it was opened, a lock held too long, or a unique value already
+    taken must never reach the user as a traceback.
+    """
+    try:
+        yield
+    except Exception as exc:
+        error = _as_kb_error(path, exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def _as_kb_error(path: Path, exc: BaseException) -> KbError | None:
@@ -307,17 +332,10 @@ def _as_kb_error(path: Path, exc: BaseException) -> KbError | None:
     original = getattr(exc, "orig", exc)
     if not isinstance(original, sqlite3.Error):
         return None
+    refusal = dbfile.sqlite_refusal(path, original)
+    if refusal is not None:
+        return refusal
     message = str(original)
-    if any(mark in message.lower() for mark in _DAMAGED):
-        return KbError(
-            f"{path} is damaged ({message}); nothing was changed. Restore it from git "
-            "(git checkout -- FILE) or a backup."
-        )
-    if "database is locked" in message:
-        return KbError(
-            f"{path} is busy (another vendortui or a sync is writing); nothing was changed, "
-            "try again."
-        )
     if message.startswith("UNIQUE constraint failed:"):
         from vendortui.app.validation import FieldError
 
@@ -338,7 +356,7 @@ def _make_engine(path: Path, *, begin: str = "BEGIN IMMEDIATE", query_only: bool
 
     @event.listens_for(engine, "do_connect")
     def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> FileConnection:
-        conn = connect_raw(path)
+        conn = connect_raw(path, create=not query_only)
         if query_only:
             conn.execute("PRAGMA query_only=ON")
         return conn

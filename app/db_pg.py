@@ -304,6 +304,9 @@ class PgDatabase(Database):
         session.connection()
         return session
 
+    def _check_before_first_write(self, session: Session) -> None:
+        """The server checksums and recovers its own pages; there is no file to check."""
+
     def _before_commit(self, session: Session) -> None:
         """Tell listening TUIs; the server delivers it only if and when this commits."""
         session.connection().exec_driver_sql(f"NOTIFY {CHANNEL}, '{self.token}'")

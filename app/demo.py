@@ -85,6 +85,7 @@ def _plan(existing_slugs: set[str], people_by_email: dict[str, str], today: date
                     "rollout_percent": spec.get("rollout_percent"),
                     "risk_tier": spec.get("risk_tier", "medium"),
                     "website": spec.get("website", ""),
+                    "extra_domains": ", ".join(spec.get("extra_domains") or []),
                     "description": spec.get("description", ""),
                     "sso_protocol": sso.get("protocol", "none"),
                     "scim": sso.get("scim", False),

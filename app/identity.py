@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import getpass
-import os
 import subprocess
 
 
 def current_user() -> str:
-    """``$VENDORTUI_USER``, else ``git config user.email``, else the OS user name.
+    """``$VENDORTUI_USER``, else ``user`` in the config file, else ``git config user.email``,
+    else the OS user name.
 
-    The variable is read on every call (it is what a caller sets to act as someone); only the
-    fallback, which asks git (a few milliseconds), is cached for the process.
+    The variable and the file are read on every call (a caller sets the variable to act as
+    someone; the file is parsed again only when it changed); only the fallback, which asks
+    git (a few milliseconds), is cached for the process.
     """
-    return os.environ.get("VENDORTUI_USER") or _fallback_user()
+    from vendortui.app.config import current
+
+    return str(current().value("user")) or _fallback_user()
 
 
 @functools.cache

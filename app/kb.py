@@ -28,6 +28,7 @@ from vendortui.models.rules import cancel_by, look_alike_key, review_cadence, sl
 if TYPE_CHECKING:
     from vendortui.app.checklists.service import ChecklistService
     from vendortui.app.probes.store import ProbeService
+    from vendortui.app.public_data.check import VendorPublic
     from vendortui.models import DataCategory, Event, Person, Role, Runbook, Synced, Vendor
 
 T = TypeVar("T", bound="Synced")
@@ -140,6 +141,13 @@ class KnowledgeBase:
         with self.db.read() as conn:
             return queries.vendor_rows(conn)
 
+    def public_data(self, vendor_id: str, today: date | None = None) -> VendorPublic:
+        """A vendor's public facts and findings (the datasets load on first use)."""
+        from vendortui.app.public_data.records import public_for_vendor
+
+        with self.db.read() as conn:
+            return public_for_vendor(conn, vendor_id, today or date.today())
+
     def attention(self, today: date | None = None, within: int = 30) -> list[AttentionItem]:
         """What needs attention, most urgent first."""
         with self.db.read() as conn:
@@ -154,6 +162,16 @@ class KnowledgeBase:
                 f"There is no vendor called {name_or_slug!r}; `vendortui vendors` lists them."
             )
         return vendor_id
+
+    def card_view(self, vendor_id: str) -> VendorCard:
+        """The vendor card to display, read with stdlib ``sqlite3`` as typed ``Record``s
+        (``app.card_rows``): what the vendor screen and ``vendortui show`` draw, so opening a
+        vendor right after launch never waits for SQLModel. Edits name the row by its id
+        (``update``), so they need no ORM object; ``card`` reads the same as SQLModel rows."""
+        from vendortui.app.card_rows import read_card
+
+        with self.db.read() as conn:
+            return read_card(conn, vendor_id)
 
     # ORM reads ----------------------------------------------------------------------------
 

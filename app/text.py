@@ -93,6 +93,12 @@ def json_text(value: Any) -> str:
     (``json.dumps`` leaves C1 controls such as the one-byte CSI U+009B raw). Parsing it gives
     back exactly the stored strings."""
     raw = json.dumps(value, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    return escape_json(raw)
+
+
+def escape_json(raw: str) -> str:
+    """JSON text with every ``INVISIBLE`` character inside it written as a ``\\uXXXX``
+    escape (the same JSON value): for writers that lay their JSON out themselves."""
     return _HIDDEN_ML.sub(_json_escape, raw)
 
 

@@ -181,6 +181,16 @@ def ca_file(field: str, value: Any) -> str:
         raise FieldError(field, str(exc)) from None
 
 
+def domains(field: str, value: Any) -> str:
+    """Domains (or URLs) separated by commas or spaces, stored normalised as ``a.com, b.io``."""
+    from vendortui.app.public_data.domains import parse_list
+
+    try:
+        return ", ".join(parse_list(line(field, value)))
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+
+
 def email(field: str, value: Any) -> str:
     """An optional e-mail address, lightly checked (one @, a dot after it)."""
     raw = line(field, value)
@@ -231,6 +241,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "rollout_percent": optional_int(0, 100),
         "risk_tier": choice(RiskTier),
         "website": url,
+        "extra_domains": domains,
         "description": long_text,
         "sso_protocol": choice(SsoProtocol),
         "scim": flag,

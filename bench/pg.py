@@ -2,8 +2,9 @@
 
 Start-up to the vendor list over a server, as a ratio to a minimal Textual app measured in
 the same run (and the file's ratio beside it); filter keystroke and vendor screen at 10,000
-vendors as ratios to the same file's, measured in the same run; how long a teammate's write takes to show in an open TUI (LISTEN/NOTIFY); 20
-processes x 100 compare-and-set edits of the same vendors (throughput, and no lost update);
+vendors as ratios to the same file's, measured in the same run; how long a teammate's write
+takes to show in an open TUI (LISTEN/NOTIFY); 20 processes x 100 compare-and-set edits of
+the same vendors (throughput, and no lost update);
 ``vendortui migrate`` of a 10,000-vendor file.
 
     .venv/bin/python bench/pg.py [--runs 5] [--vendors 10000]

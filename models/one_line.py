@@ -23,6 +23,7 @@ ONE_LINE_FIELDS: dict[str, frozenset[str]] = {
             "rollout_stage",
             "risk_tier",
             "website",
+            "extra_domains",
             "sso_protocol",
             "mfa_methods",
         }

@@ -35,6 +35,9 @@ class Vendor(Synced, table=True):
     rollout_percent: int | None = None
     risk_tier: str = "medium"
     website: str = ""
+    extra_domains: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """More domains the vendor answers on (``slack.com, slack-edge.com``), beside the website's:
+    public data is matched by domain (``app.public_data.domains``)."""
     description: str = ""
     sso_protocol: str = "none"
     scim: bool = False

@@ -2,7 +2,10 @@
 
 Start-up path: this module and the home screen import no SQLModel (about 270 ms). The home
 screen reads the vendor list with stdlib ``sqlite3``; after the first frame a thread worker
-imports SQLModel and the tables, so the first ORM read (opening a vendor) is already warm.
+imports the vendor screen's module, and the card is read with stdlib ``sqlite3`` too
+(``kb.card_view``), so a vendor typed straight after launch opens without the ORM. SQLModel,
+needed only by edits (which save in workers), is imported in a worker once the first card is
+on screen, off the path of the keys that opened it.
 
 The flows that several screens and the command palette share (add/edit/delete a vendor, edit
 a person, confirm a delete) live here so there is one of each.
@@ -11,7 +14,7 @@ a person, confirm a delete) live here so there is one of each.
 from __future__ import annotations
 
 import contextlib
-import os
+import importlib
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -21,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from vendortui.app.config import current
 from vendortui.app.errors import KbError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.queries import VendorRow
@@ -29,7 +33,9 @@ from vendortui.models.ids import utcnow
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, initial, save_edit
 from vendortui.screens.home import HomeScreen
+from vendortui.screens.keymap import check, effective_keymap
 from vendortui.screens.palette import ActionCommands, VendorCommands
+from vendortui.screens.themes import ALIASES, LIGHT, user_themes
 from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
@@ -39,23 +45,21 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-THEME_ENV = "VENDORTUI_THEME"
-DEFAULT_THEME = "textual-dark"
-THEME_ALIASES = {"textual-ansi": "ansi-dark", "ansi": "ansi-dark"}
-"""Names people try for "use my terminal's colours"; Textual 8 calls those themes ansi-*."""
-
 
 class VendorTui(App[None]):
     """The dashboard. ``now`` freezes the clock (snapshots, tests); by default it is real."""
 
     CSS_PATH = "vendortui.tcss"
+    # Size classes on every screen, for the small-terminal rules in vendortui.tcss (80x24).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     TITLE = "vendortui"
     COMMANDS = App.COMMANDS | {VendorCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
         # Textual's own ctrl+q is hidden from the footer; quitting is a ctrl key (never a letter
         # a burst of typing could hit), so say it on every screen.
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
     def __init__(
@@ -65,14 +69,27 @@ class VendorTui(App[None]):
         self.kb = kb
         self.typeahead = TypeAhead(self)
         self._now = now
-        self._theme_warning = ""
         self._stop_watching: Callable[[], None] | None = None
-        requested = theme or os.environ.get(THEME_ENV) or DEFAULT_THEME
-        name = THEME_ALIASES.get(requested, requested)
+        self.config = current({"theme": theme})
+        self.warnings = list(self.config.problems)
+        self._set_theme(self.config.value("theme"))
+        self.keys_in_effect, problems = effective_keymap(self.config)
+        self.warnings += problems
+        self.set_keymap(self.keys_in_effect)
+
+    def _set_theme(self, requested: str) -> None:
+        """Register vendortui's light theme and the user's ``themes/*.toml``, then use
+        ``requested`` (flag > ``$VENDORTUI_THEME`` > config file > textual-dark)."""
+        self.register_theme(LIGHT)
+        themes, problems = user_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        self.warnings += problems
+        name = ALIASES.get(requested, requested)
         if name in self.available_themes:
             self.theme = name
         else:
-            self._theme_warning = (
+            self.warnings.append(
                 f"There is no theme called {requested!r}; try one of "
                 f"{', '.join(sorted(self.available_themes))} (or textual-ansi)."
             )
@@ -123,12 +140,16 @@ class VendorTui(App[None]):
         self.background(job, shown, failed=release)
 
     def on_mount(self) -> None:
-        if self._theme_warning:
-            self.notify(self._theme_warning, severity="warning", markup=False)
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         if self.kb.db.notice:
             self.notify(self.kb.db.notice, severity="warning", timeout=10, markup=False)
-        self.call_after_refresh(self._warm_up)
+        # After the first frame, when keys typed during start-up have most likely arrived.
+        self.call_after_refresh(self.warm_up, "vendortui.screens.vendor")
+        if self.keys_in_effect:
+            self.call_after_refresh(self.check_keymap)
         self._stop_watching = self.kb.watch(self._teammate_wrote)
+        self.call_after_refresh(self.refresh_offline_copy)
 
     def _teammate_wrote(self) -> None:
         """From the listening thread: a teammate's write committed on the team server."""
@@ -139,25 +160,46 @@ class VendorTui(App[None]):
         if self._stop_watching is not None:
             self._stop_watching()
 
-    def _warm_up(self) -> None:
-        """Import SQLModel and the tables off the UI thread once the first frame is out, and
-        read one card so SQLAlchemy has compiled its queries before the first Enter; on a team
-        server, then refresh the offline copy."""
-        rows = self.vendor_rows()
+    def refresh_offline_copy(self) -> None:
+        """On a team server, refresh the offline copy in a worker once typed keys have landed
+        (seconds on a big knowledge base; a file has none)."""
 
-        def warm() -> None:
-            from vendortui import models
-
-            models.load_all()
-            if rows:
-                with contextlib.suppress(KbError):
-                    self.kb.card(rows[0].id)
+        def refresh() -> None:
             try:
                 self.kb.refresh_offline_copy()
             except KbError as error:
                 self.call_from_thread(self.report, error)
 
-        self.run_worker(warm, thread=True, group="warm-up", name="warm-up")
+        self.typeahead.when_idle(
+            lambda: self.run_worker(refresh, thread=True, group="offline-copy", name="offline")
+        )
+
+    def check_keymap(self) -> None:
+        """Report unknown ids and two actions on one key in a thread once typed keys have
+        landed: the check imports every screen, which the first frame must not wait for."""
+        keymap = self.keys_in_effect
+
+        def run() -> None:
+            for problem in check(self.config, keymap):
+                self.call_from_thread(
+                    self.notify, problem, severity="warning", timeout=15, markup=False
+                )
+
+        self.typeahead.when_idle(
+            lambda: self.run_worker(run, thread=True, group="keymap-check", name="keymap-check")
+        )
+
+    def warm_up(self, module: str) -> None:
+        """Import ``module`` in a thread worker once typed keys have landed, so the screen or
+        service that needs it next finds it loaded (a use that comes first imports it itself;
+        the import lock makes the two wait for each other, never import twice)."""
+
+        def start() -> None:
+            self.run_worker(
+                lambda: importlib.import_module(module), thread=True, group="warm-up", name=module
+            )
+
+        self.typeahead.when_idle(start)
 
     # Clock --------------------------------------------------------------------------------------
 
@@ -222,7 +264,7 @@ class VendorTui(App[None]):
         """Show one vendor on top of home: read its card in a worker, then show the screen
         already filled in (one paint, not an empty screen and then a full one)."""
         kb = self.kb
-        self.opening(lambda: kb.card(vendor_id), self._show_vendor)
+        self.opening(lambda: kb.card_view(vendor_id), self._show_vendor)
 
     def _show_vendor(self, card: VendorCard) -> None:
         from vendortui.screens.vendor import VendorScreen
@@ -230,6 +272,8 @@ class VendorTui(App[None]):
         self.go_home()
         if not self.is_screen_installed("vendor"):
             self.install_screen(VendorScreen(), "vendor")
+            # The first card is drawn first; then the models that edits save with.
+            self.warm_up("vendortui.models.vendor")
         screen = self.get_screen("vendor")
         assert isinstance(screen, VendorScreen)
         screen.load(card)
@@ -344,7 +388,7 @@ class VendorTui(App[None]):
                 saved,
             )
 
-        self.opening(lambda: kb.card(vendor_id), open_form)
+        self.opening(lambda: kb.card_view(vendor_id), open_form)
 
     def edit_person(self, person: Person | None) -> None:
         """The person form: a new person (``None``) or an existing one."""

@@ -22,8 +22,10 @@ from textual.widgets import Button, Label, ProgressBar, Sparkline, Static
 
 from vendortui.app.errors import KbError
 from vendortui.app.kb import age
+from vendortui.app.probes.findings import shown_with_result
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind, labels
+from vendortui.screens.clipboard import Copyable, offer
 from vendortui.screens.forms import FormField, FormScreen
 from vendortui.screens.long_text import FullTextScreen, clipped
 
@@ -60,7 +62,9 @@ PROBE_FIELDS = (
 class UserCodeScreen(ModalScreen[None]):
     """Shows a device-flow user code and where to enter it while the probe polls."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="auth.close_code")
+    ]
 
     def __init__(self, code: str, uri: str) -> None:
         super().__init__()
@@ -77,6 +81,11 @@ class UserCodeScreen(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss()
+
+
+def _findings(status: Any) -> list[dict[str, str]]:
+    """The findings of a probe's latest run (none if it never ran)."""
+    return json.loads(status.latest.findings or "[]") if status.latest else []
 
 
 def _result_text(status: Any) -> Text:
@@ -97,8 +106,8 @@ def _result_text(status: Any) -> Text:
     if not config.enabled:
         line.append("  (disabled)", style="dim")
     if latest is not None:
-        for finding in json.loads(latest.findings or "[]"):
-            if finding["severity"] == "info":
+        for finding in _findings(status):
+            if not shown_with_result(finding.get("check_id", ""), finding["severity"]):
                 continue
             line.append(f"\n  {finding['severity']}: ", style=SEVERITY_STYLE[finding["severity"]])
             line.append_text(clipped(finding["message"], more=READ_ALL))
@@ -115,10 +124,11 @@ class AuthPanel(Vertical):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "run_probes", "Run probes"),
-        Binding("a", "add_probe", "Add probe"),
-        Binding("escape", "cancel_run", "Cancel run", show=False),
-        Binding("f", "read_findings", "Read findings"),
+        Binding("r", "run_probes", "Run probes", id="auth.run"),
+        Binding("a", "add_probe", "Add probe", id="auth.add"),
+        Binding("escape", "cancel_run", "Cancel run", show=False, id="auth.cancel_run"),
+        Binding("f", "read_findings", "Read findings", id="auth.findings"),
+        Binding("y", "copy", "Copy finding", id="auth.copy"),
     ]
 
     DEFAULT_CSS = """
@@ -173,17 +183,38 @@ class AuthPanel(Vertical):
                 widgets.append(Sparkline(status.durations_ms, summary_function=max))
             await box.mount_all(widgets)
 
-    def action_read_findings(self) -> None:
-        """Every finding of the latest runs, whole (the list shows the start of long ones)."""
+    def _findings_text(self) -> str:
+        """Every finding of the latest runs as plain text, probe by probe."""
         parts = []
         for status in self._statuses:
-            findings = json.loads(status.latest.findings or "[]") if status.latest else []
             parts.append(f"{status.config.name}\n")
-            for finding in findings:
+            for finding in _findings(status):
                 parts.append(f"  {finding['severity']}: {finding['message']}\n")
                 if finding.get("hint"):
                     parts.append(f"    hint: {finding['hint']}\n")
-        self.app.push_screen(FullTextScreen("Probe findings", "".join(parts) or "No probes yet."))
+        return "".join(parts)
+
+    def action_read_findings(self) -> None:
+        """Every finding of the latest runs, whole (the list shows the start of long ones)."""
+        self.app.push_screen(
+            FullTextScreen("Probe findings", self._findings_text() or "No probes yet.")
+        )
+
+    def action_copy(self) -> None:
+        """y: one finding (check id, message, hint), or all of them, to paste into a ticket."""
+        items = [
+            Copyable(
+                f"{status.config.name} {finding.get('check_id', 'finding')}",
+                f"{finding.get('check_id', finding['severity'])}: {finding['message']}"
+                + (f"\nhint: {finding['hint']}" if finding.get("hint") else ""),
+                multiline=True,
+            )
+            for status in self._statuses
+            for finding in _findings(status)
+        ]
+        if len(items) > 1:
+            items.append(Copyable("every finding", self._findings_text(), multiline=True))
+        offer(self.app, items)
 
     def action_add_probe(self) -> None:
         kb = self.app.kb

@@ -22,7 +22,6 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
@@ -34,6 +33,7 @@ from textual.worker import get_current_worker
 
 from vendortui.app.runbook_doc import Block, code_text
 from vendortui.app.text import strip_control
+from vendortui.screens.clipboard import Copyable, copy
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -56,6 +56,10 @@ def code_theme(app: App[Any]) -> str:
 def render_block(block: Block, console: Console, theme: str) -> list[Strip]:
     """``block`` rendered at the console's width, followed by one blank line. Pure and cheap
     (blocks are bounded in size), so it runs on the UI thread for the blocks on screen."""
+    # Imported here: rich.markdown loads markdown-it-py (about 60 ms), which a vendor card
+    # opened right after launch does not need until its runbook is shown.
+    from rich.markdown import Markdown
+
     text = strip_control(block.source)
     renderable = (
         Text(text.rstrip("\n"))
@@ -86,15 +90,27 @@ class BlockView(ScrollView, can_focus=True):
     between headings, y copies the code block nearest the top."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "top", "Top", show=False),
-        Binding("end,G", "bottom", "Bottom", show=False),
-        Binding("right_square_bracket", "next_heading", "Next heading", show=False),
-        Binding("left_square_bracket", "previous_heading", "Previous heading", show=False),
-        Binding("y", "copy_code", "Copy code"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="reader.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="reader.down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("pagedown,ctrl+f,space", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("home,g", "top", "Top", show=False, id="reader.top"),
+        Binding("end,G", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding(
+            "right_square_bracket",
+            "next_heading",
+            "Next heading",
+            show=False,
+            id="reader.next_heading",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_heading",
+            "Previous heading",
+            show=False,
+            id="reader.previous_heading",
+        ),
+        Binding("y", "copy_code", "Copy code", id="reader.copy_code"),
     ]
 
     class Loaded(Message):
@@ -307,9 +323,6 @@ class BlockView(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         for index in self._visible(top):
             if self.blocks[index].kind == "code":
-                code = code_text(self.blocks, index)
-                self.app.copy_to_clipboard(code)
-                lines = code.count("\n") + (not code.endswith("\n"))
-                self.notify(f"Copied {lines} line{'s' * (lines != 1)} of code.")
+                copy(self.app, Copyable("code block", code_text(self.blocks, index), True))
                 return
         self.notify("No code block in view.", severity="warning")

@@ -69,8 +69,8 @@ class ChecklistLines(CursorView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,o", "fold", "Fold"),
-        Binding("z", "fold_all", "Fold all", show=False),
+        Binding("enter,o", "fold", "Fold", id="walker.fold"),
+        Binding("z", "fold_all", "Fold all", show=False, id="walker.fold_all"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -33,7 +33,9 @@ class TextPrompt(ModalScreen[object]):
     must not touch the database: the caller writes once the prompt has closed.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+    ]
 
     DEFAULT_CSS = """
     TextPrompt { align: center middle; }
@@ -85,7 +87,9 @@ class RollbackPrompt(ModalScreen[object]):
     teammate's sync), and the prompt closes with its result once it is saved.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+    ]
 
     DEFAULT_CSS = """
     RollbackPrompt { align: center middle; }

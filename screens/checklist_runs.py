@@ -41,7 +41,9 @@ STATUS_STYLES = {"blocked": "bold red", "in_progress": "yellow", "completed": "g
 class TemplatePicker(ModalScreen[str | None]):
     """Choose a template; broken ones are listed below with their file, line and reason."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+    ]
 
     DEFAULT_CSS = """
     TemplatePicker { align: center middle; }
@@ -101,8 +103,8 @@ class ChecklistRunsPanel(Vertical):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start", "Start checklist"),
-        Binding("enter", "open", "Open run"),
+        Binding("s", "start", "Start checklist", id="checklists.start"),
+        Binding("enter", "open", "Open run", id="checklists.open"),
     ]
 
     DEFAULT_CSS = """

@@ -50,16 +50,16 @@ class ChecklistWalker(Screen[None]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back"),
-        Binding("space", "done", "Done"),
-        Binding("x", "not_applicable", "N/A"),
-        Binding("b", "block", "Blocked"),
-        Binding("n", "note", "Note"),
-        Binding("e", "evidence", "Link"),
-        Binding("R", "rollback", "Rollback"),
-        Binding("C", "complete", "Complete"),
-        Binding("m", "export", "Export"),
-        Binding("r", "reload", "Refresh"),
+        Binding("escape,q", "back", "Back", id="walker.back"),
+        Binding("space", "done", "Done", id="walker.done"),
+        Binding("x", "not_applicable", "N/A", id="walker.not_applicable"),
+        Binding("b", "block", "Blocked", id="walker.block"),
+        Binding("n", "note", "Note", id="walker.note"),
+        Binding("e", "evidence", "Link", id="walker.evidence"),
+        Binding("R", "rollback", "Rollback", id="walker.rollback"),
+        Binding("C", "complete", "Complete", id="walker.complete"),
+        Binding("m", "export", "Export", id="walker.export"),
+        Binding("r", "reload", "Refresh", id="walker.reload"),
     ]
 
     EDITING: ClassVar[frozenset[str]] = frozenset(

@@ -23,8 +23,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with ``True`` on y / the Delete button, ``False`` on n / escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str, yes: str = "Delete") -> None:

@@ -44,7 +44,9 @@ def _cell(value: object, width: int = 40) -> Text:
 class EditValueScreen(ModalScreen[str | None]):
     """Asks for the value to keep; enter accepts, escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+    ]
 
     def __init__(self, title: str, current: str | None) -> None:
         super().__init__()
@@ -69,10 +71,10 @@ class ConflictsScreen(Screen[None]):
     """Open conflicts; m keeps mine, t keeps theirs, e edits, escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("m", "resolve('mine')", "Keep mine"),
-        Binding("t", "resolve('theirs')", "Keep theirs"),
-        Binding("e", "edit", "Edit value"),
+        Binding("escape,q", "app.pop_screen", "Back", id="conflicts.back"),
+        Binding("m", "resolve('mine')", "Keep mine", id="conflicts.mine"),
+        Binding("t", "resolve('theirs')", "Keep theirs", id="conflicts.theirs"),
+        Binding("e", "edit", "Edit value", id="conflicts.edit"),
     ]
     DEFAULT_CSS = """
     ConflictsScreen DataTable { height: 1fr; }

@@ -59,8 +59,8 @@ class FormScreen(ModalScreen[Any]):
     """A modal form. ctrl+s saves, escape cancels; errors appear next to their field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 
     def __init__(
@@ -227,6 +227,7 @@ VENDOR_FIELDS = (
     FormField("rollout_percent", "Rollout %", hint="0-100"),
     FormField("risk_tier", "Risk tier", "choice", labels(RiskTier)),
     FormField("website", "Website", hint="https://..."),
+    FormField("extra_domains", "Extra domains", hint="other domains it answers on: a.com, b.io"),
     FormField("description", "Description", "long"),
     FormField("sso_protocol", "SSO protocol", "choice", labels(SsoProtocol)),
     FormField("scim", "SCIM provisioning", "flag"),

@@ -6,12 +6,12 @@ Generated rather than written out, so the help can never disagree with what the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -21,10 +21,14 @@ from vendortui.screens.block_view import BlockView
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import FormScreen
 from vendortui.screens.home import FilterInput, HomeScreen
+from vendortui.screens.keymap import bindings_of, remapped
 from vendortui.screens.people import PeopleScreen
 from vendortui.screens.runbook import RunbookEditor, RunbookPane
 from vendortui.screens.vendor import VendorScreen
 from vendortui.screens.vendor_list import VirtualList
+
+if TYPE_CHECKING:
+    from vendortui.screens.app import VendorTui
 
 EXTRA_EVERYWHERE: Sequence[tuple[str, str]] = (
     ("ctrl+p", "Command palette: jump to a vendor by name, run an action, change theme"),
@@ -66,8 +70,10 @@ def other_sections() -> list[tuple[str, Sequence[BindingType]]]:
 class HelpScreen(ModalScreen[None]):
     """A scrollable key reference; escape, q or ? closes it."""
 
+    app: VendorTui
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "app.pop_screen", "Close"),
+        Binding("escape,q,question_mark", "app.pop_screen", "Close", id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -78,7 +84,7 @@ class HelpScreen(ModalScreen[None]):
 
     def keys(self) -> Group:
         """Every section: a title, then its keys and what they do."""
-        everywhere = [*self._rows([*type(self.app).BINDINGS, *App.BINDINGS]), *EXTRA_EVERYWHERE]
+        everywhere = [*self._rows(bindings_of(type(self.app))), *EXTRA_EVERYWHERE]
         sections = [("Everywhere", everywhere)]
         sections += [
             (title, self._rows(bindings)) for title, bindings in [*SECTIONS, *other_sections()]
@@ -94,9 +100,9 @@ class HelpScreen(ModalScreen[None]):
         return Group(*parts)
 
     def _rows(self, bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
-        """(keys, description) per action, keys joined: ``↑ / k``."""
+        """(keys, description) per action, keys joined: ``↑ / k``, as the keymap has them."""
         grouped: dict[tuple[str, str], list[str]] = {}
-        for binding in Binding.make_bindings(bindings):
+        for binding in remapped(bindings, self.app.keys_in_effect):
             if not binding.description:
                 continue
             keys = grouped.setdefault((binding.action, binding.description), [])

@@ -30,9 +30,9 @@ class FilterInput(Input):
     """The ``/`` filter. Arrow keys move the list's cursor so you never leave the keyboard row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("escape", "screen.clear_filter", "Clear filter"),
+        Binding("down", "move(1)", "Down", show=False, id="filter.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="filter.up"),
+        Binding("escape", "screen.clear_filter", "Clear filter", id="filter.clear"),
     ]
 
     def action_move(self, step: int) -> None:
@@ -46,14 +46,14 @@ class HomeScreen(Screen[None]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("a", "add_vendor", "Add"),
-        Binding("e", "edit_vendor", "Edit"),
-        Binding("ctrl+d", "delete_vendor", "Delete"),
-        Binding("p", "app.people", "People"),
-        Binding("r", "reload", "Reload"),
-        Binding("ctrl+s", "app.sync", "Sync"),
-        Binding("c", "conflicts", "Conflicts"),
+        Binding("slash", "filter", "Filter", key_display="/", id="home.filter"),
+        Binding("a", "add_vendor", "Add", id="home.add"),
+        Binding("e", "edit_vendor", "Edit", id="home.edit"),
+        Binding("ctrl+d", "delete_vendor", "Delete", id="home.delete"),
+        Binding("p", "app.people", "People", id="home.people"),
+        Binding("r", "reload", "Reload", id="home.reload"),
+        Binding("ctrl+s", "app.sync", "Sync", id="home.sync"),
+        Binding("c", "conflicts", "Conflicts", id="home.conflicts"),
     ]
     """Deleting, syncing and quitting take ctrl: a burst of text that reaches this screen
     (typed before the filter had focus, in another terminal program) never runs them."""
@@ -96,7 +96,8 @@ class HomeScreen(Screen[None]):
         except KbError as error:
             self.app.report(error)
         self.query_one(VendorList).focus()
-        self.call_after_refresh(self.load_attention)
+        # After the keys typed ahead: someone who typed a vendor's name wants its card first.
+        self.app.typeahead.when_idle(self.load_attention)
 
     def refresh_data(self) -> None:
         """Re-read vendors and attention after an edit (here, on another screen, or by sync)."""

@@ -47,7 +47,9 @@ def cell(value: object) -> Text:
 class FullTextScreen(Screen[None]):
     """A long text (a note, a finding, an event's details) whole, read-only, rendered lazily."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back", id="fulltext.back")
+    ]
 
     DEFAULT_CSS = """
     FullTextScreen BlockView { height: 1fr; scrollbar-gutter: stable; }

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from vendortui.app.card import status_text
 from vendortui.app.kb import age
-from vendortui.app.text import strip_control
+from vendortui.app.text import one_line, strip_control
+from vendortui.screens.clipboard import Copyable, contact_items
 from vendortui.screens.long_text import cell
 
 if TYPE_CHECKING:
@@ -78,10 +79,21 @@ def lifecycle(card: VendorCard, width: int, now: datetime) -> RenderableType:
     return grid
 
 
-def _contact(line: RoleLine) -> Text:
+def _contact(line: RoleLine) -> list[Text]:
     person = line.person
-    bits = [cell(b) for b in (person.email, person.phone, person.chat) if b]
-    return Text(" · ", style=MUTED).join(bits) if bits else Text("no contact details", MUTED)
+    return [cell(b) for b in (person.email, person.phone, person.chat) if b]
+
+
+def _reach(who: Text, bits: list[Text], width: int) -> Text:
+    """A person and how to reach them: on one line when it fits ``width``, else each way on
+    a line of its own, so a narrow card wraps between an e-mail and a phone number, never
+    inside one."""
+    if not bits:
+        return Text.assemble(who, "  ", Text("no contact details", MUTED))
+    joined = Text(" · ", style=MUTED).join(bits)
+    if who.cell_len + 2 + joined.cell_len <= width:
+        return Text.assemble(who, "  ", joined)
+    return Text("\n").join([who, *bits])
 
 
 def _who(line: RoleLine, team: bool = True) -> Text:
@@ -95,16 +107,17 @@ def _who(line: RoleLine, team: bool = True) -> Text:
     return text
 
 
-def people(card: VendorCard) -> RenderableType:
+def people(card: VendorCard, width: int) -> RenderableType:
     """Lead and backup with how to reach them, power users per team, our security contact,
-    and the vendor's own contacts."""
+    and the vendor's own contacts; ``width`` is the panel's inner width."""
+    room = width - 13
     grid = _grid()
     for kind, label in (("lead", "Lead"), ("backup", "Backup")):
         holders = card.holders(kind)
         if not holders:
             grid.add_row(label, Text("none - add one on the People tab (2)", style=BAD))
         for line in holders:
-            grid.add_row(label, Text.assemble(_who(line), "  ", _contact(line)))
+            grid.add_row(label, _reach(_who(line), _contact(line), room))
     power = card.holders("power_user")
     if power:
         grid.add_row(
@@ -120,7 +133,7 @@ def people(card: VendorCard) -> RenderableType:
         )
     for kind, label in (("security_contact", "Security"), ("vendor_contact", "Vendor")):
         for line in card.holders(kind):
-            grid.add_row(label, Text.assemble(_who(line, team=False), "  ", _contact(line)))
+            grid.add_row(label, _reach(_who(line, team=False), _contact(line), room))
     return grid
 
 
@@ -209,3 +222,17 @@ def contract(card: VendorCard, today: date, width: int) -> RenderableType:
         Text(clip(v.termination_data, width - 13, 6) if v.termination_data else "not recorded"),
     )
     return grid
+
+
+def copy_items(card: VendorCard) -> list[Copyable]:
+    """What ``y`` offers on the Overview: how to reach the lead and the backup first (what an
+    on-call engineer pastes into a page), then the other contacts, the website and the slug."""
+    items: list[Copyable] = []
+    for kind in ("lead", "backup", "security_contact", "vendor_contact"):
+        for line in card.holders(kind):
+            whose = f"{kind.replace('_', ' ')} {one_line(line.person.name, 40)}'s"
+            items += contact_items(line.person, whose)[:-1]
+    if card.vendor.website:
+        items.append(Copyable("website", card.vendor.website))
+    items.append(Copyable("slug", card.vendor.slug))
+    return items

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from vendortui.screens.clipboard import contact_items, offer
 from vendortui.screens.long_text import cell
 from vendortui.screens.vendor import KeyTable
 
@@ -29,10 +30,11 @@ class PeopleScreen(Screen[None]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("a", "add", "Add person"),
-        Binding("e", "edit", "Edit person"),
-        Binding("ctrl+d", "delete", "Delete person"),
+        Binding("escape,q", "app.pop_screen", "Back", id="people.back"),
+        Binding("a", "add", "Add person", id="people.add"),
+        Binding("e", "edit", "Edit person", id="people.edit"),
+        Binding("ctrl+d", "delete", "Delete person", id="people.delete"),
+        Binding("y", "copy", "Copy", id="people.copy"),
     ]
 
     def __init__(self) -> None:
@@ -81,6 +83,11 @@ class PeopleScreen(Screen[None]):
         person = self._current()
         if person is not None:
             self.app.edit_person(person)
+
+    def action_copy(self) -> None:
+        """y: the person's e-mail, phone, chat or name."""
+        person = self._current()
+        offer(self.app, contact_items(person) if person is not None else [])
 
     @on(DataTable.RowSelected)
     def _selected(self, _: Any) -> None:

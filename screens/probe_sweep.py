@@ -31,7 +31,7 @@ class ProbeSweepScreen(ModalScreen[int]):
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel / close"),
+        Binding("escape", "cancel", "Cancel / close", id="sweep.cancel"),
     ]
 
     DEFAULT_CSS = """

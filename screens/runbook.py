@@ -30,6 +30,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
+from vendortui.app.config.editor import editor_command
 from vendortui.app.errors import KbError
 from vendortui.app.kb import age
 from vendortui.app.runbook_doc import iter_blocks
@@ -50,8 +51,8 @@ class RunbookPane(Vertical):
     """When the runbook was last verified and by whom, then the runbook itself."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "outline", "Outline"),
-        Binding("p", "pager", "Pager"),
+        Binding("o", "outline", "Outline", id="runbook.outline"),
+        Binding("p", "pager", "Pager", id="runbook.pager"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -130,8 +131,8 @@ class RunbookEditor(Screen[str | None]):
     """The built-in editor: a full-screen TextArea. ctrl+s saves, escape leaves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "leave", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="editor.save"),
+        Binding("escape", "leave", "Back", id="editor.back"),
     ]
 
     def __init__(self, title: str, body: str) -> None:
@@ -164,16 +165,6 @@ class RunbookEditor(Screen[str | None]):
         )
 
 
-def editor_command() -> list[str]:
-    """``$VISUAL`` or ``$EDITOR`` split like a shell would; a readable error if neither is set."""
-    raw = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not raw:
-        raise KbError(
-            "Set $EDITOR (or $VISUAL) to edit in your editor, or press e for the built-in one."
-        )
-    return shlex.split(raw)
-
-
 def pager_command() -> list[str]:
     """``$PAGER`` split like a shell would, else ``less`` (which shows control characters as
     ``^[``); a readable error if there is neither."""
@@ -194,7 +185,13 @@ def page_externally(app: App[Any], body: str, name: str) -> None:
 def edit_externally(app: App[Any], body: str, name: str) -> str | None:
     """Hand the terminal to ``$EDITOR`` on a temporary copy of ``body``; the new text, or
     ``None`` if nothing changed."""
-    edited = run_on_copy(app, editor_command(), body, f"{name}-runbook.md", "; nothing saved")
+    edited = run_on_copy(
+        app,
+        editor_command(", or press e for the built-in one"),
+        body,
+        f"{name}-runbook.md",
+        "; nothing saved",
+    )
     return None if edited == body else edited
 
 

@@ -30,9 +30,9 @@ class OutlineScreen(ModalScreen[int | None]):
     """Dismisses with the index of the chosen heading's block, or ``None`` on escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,o,q", "dismiss(None)", "Close"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
+        Binding("escape,o,q", "dismiss(None)", "Close", id="outline.close"),
+        Binding("j", "cursor('down')", "Down", show=False, id="outline.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="outline.up"),
     ]
 
     DEFAULT_CSS = """

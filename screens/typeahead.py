@@ -13,6 +13,11 @@ binding posted has been handled: a focus change, ``Input.Submitted``, a tab's ac
 new screen's compose) and until every *hold* is released. Holds cover what message queues do
 not show: a pushed or popped screen (until it has composed and focused) and a vendor card or
 a form's data read in a thread worker (until the screen it opens is up).
+
+``when_idle`` runs background work (the attention list, warm-up imports) only once the keys
+typed ahead have all landed: a thread running Python code takes the GIL for up to 5 ms each
+time the UI thread's event loop lets it go, and a key takes dozens of such hops, so at launch
+``/GitLa`` + Enter took three times as long with those threads running.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class TypeAhead:
         self.holds: set[object] = set()
         self.in_flight = False
         self.rounds = 0
+        self.idle_jobs: list[Callable[[], object]] = []
 
     # Holds ------------------------------------------------------------------------------------
 
@@ -80,6 +86,19 @@ class TypeAhead:
         if not node.call_later(passed):
             passed()
 
+    def when_idle(self, job: Callable[[], object]) -> None:
+        """Call ``job`` after the next refresh once no typed key waits, is in flight or held
+        (at once if none does)."""
+        self.idle_jobs.append(job)
+        self._run_idle()
+
+    def _run_idle(self) -> None:
+        if self.in_flight or self.holds or self.waiting:
+            return
+        jobs, self.idle_jobs = self.idle_jobs, []
+        for job in jobs:
+            self.app.call_after_refresh(job)
+
     # Delivery ---------------------------------------------------------------------------------
 
     def feed(self, event: events.Event) -> None:
@@ -89,6 +108,7 @@ class TypeAhead:
     async def pump(self) -> None:
         """Deliver the next waiting key if nothing is in flight or held."""
         if self.in_flight or self.holds or not self.waiting or self.app._exit:
+            self._run_idle()
             return
         self.in_flight = True
         self.rounds = 0

@@ -1,12 +1,15 @@
 """The vendor screen: the card at a glance, then tabs for people, data, runbook, events, auth
 and checklists.
 
-The card is read in a thread worker (``kb.card``), so the screen appears at once and fills
-in. Keys are screen bindings that apply to the active tab (``check_action``), so the footer
-always shows what ``a``/``e``/``d`` do here, wherever focus is.
+The card is read in a thread worker with stdlib ``sqlite3`` (``kb.card_view``: typed records,
+no SQLModel, so a vendor opened right after launch is not kept waiting by the ORM), and the
+screen is shown filled in. Keys are screen bindings that apply to the active tab
+(``check_action``), so the footer always shows what ``a``/``e``/``d`` do here, wherever focus
+is.
 
-The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)`` and the Checklists tab
-``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` (``EXTENSIONS``), each built and
+The Auth tab holds ``screens.auth_panel.AuthPanel(vendor_id)``, the Checklists tab
+``screens.checklist_runs.ChecklistRunsPanel(vendor_id)`` and the Public data tab
+``screens.public_panel.PublicPanel(vendor_id)`` (``EXTENSIONS``), each built and
 imported on the tab's first visit: the card opens without paying for them.
 """
 
@@ -19,7 +22,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
@@ -28,6 +31,7 @@ from vendortui.app.card import status_text
 from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens import overview
+from vendortui.screens.clipboard import Copyable, contact_items, offer
 from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
     EVENT_FIELDS,
@@ -45,7 +49,7 @@ if TYPE_CHECKING:
     from vendortui.app.kb import VendorCard
     from vendortui.screens.app import VendorTui
 
-TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists")
+TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists", "public")
 
 
 def _auth_panel(vendor_id: str) -> Widget:
@@ -60,9 +64,16 @@ def _checklists_panel(vendor_id: str) -> Widget:
     return ChecklistRunsPanel(vendor_id)
 
 
+def _public_panel(vendor_id: str) -> Widget:
+    from vendortui.screens.public_panel import PublicPanel
+
+    return PublicPanel(vendor_id)
+
+
 EXTENSIONS: dict[str, Callable[[str], Widget]] = {
     "auth": _auth_panel,
     "checklists": _checklists_panel,
+    "public": _public_panel,
 }
 """Tab -> its panel for a vendor id, imported on first use (the panels import the probe and
 checklist services, which opening the card does not need)."""
@@ -77,8 +88,8 @@ class KeyTable(DataTable[Any]):
     """A ``DataTable`` with j/k, for the short per-vendor lists (roles, data, events)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -114,33 +125,34 @@ ACTION_TAB: dict[str, str] = {
 
 
 class VendorScreen(Screen[None]):
-    """One vendor. 1-7 switch tabs; a/e/ctrl+d add, edit, delete on the active tab (deleting
+    """One vendor. 1-8 switch tabs; a/e/ctrl+d add, edit, delete on the active tab (deleting
     takes ctrl, like on the home screen, and asks first)."""
 
     app: VendorTui
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back"),
-        Binding("e", "edit_vendor", "Edit vendor"),
-        Binding("ctrl+d", "delete_vendor", "Delete vendor"),
-        Binding("a", "add_role", "Add role"),
-        Binding("e", "edit_role", "Edit role"),
-        Binding("ctrl+d", "delete_role", "Remove role"),
-        Binding("n", "new_person", "New person"),
-        Binding("P", "edit_person", "Edit person"),
-        Binding("a", "add_category", "Add data"),
-        Binding("e", "edit_category", "Edit data"),
-        Binding("ctrl+d", "delete_category", "Delete data"),
-        Binding("e", "edit_runbook", "Edit"),
-        Binding("E", "edit_runbook_external", "Edit in $EDITOR"),
-        Binding("v", "verify_runbook", "Mark verified"),
-        Binding("a", "add_event", "Add event"),
-        Binding("e", "edit_event", "Edit event"),
-        Binding("ctrl+d", "delete_event", "Delete event"),
-        Binding("f", "read_event", "Read all"),
-        Binding("r", "reload", "Reload"),
+        Binding("escape,q", "back", "Back", id="vendor.back"),
+        Binding("e", "edit_vendor", "Edit vendor", id="vendor.edit"),
+        Binding("ctrl+d", "delete_vendor", "Delete vendor", id="vendor.delete"),
+        Binding("a", "add_role", "Add role", id="vendor.add"),
+        Binding("e", "edit_role", "Edit role", id="vendor.edit"),
+        Binding("ctrl+d", "delete_role", "Remove role", id="vendor.delete"),
+        Binding("n", "new_person", "New person", id="vendor.new_person"),
+        Binding("P", "edit_person", "Edit person", id="vendor.edit_person"),
+        Binding("a", "add_category", "Add data", id="vendor.add"),
+        Binding("e", "edit_category", "Edit data", id="vendor.edit"),
+        Binding("ctrl+d", "delete_category", "Delete data", id="vendor.delete"),
+        Binding("e", "edit_runbook", "Edit", id="vendor.edit"),
+        Binding("E", "edit_runbook_external", "Edit in $EDITOR", id="vendor.edit_external"),
+        Binding("v", "verify_runbook", "Mark verified", id="vendor.verify_runbook"),
+        Binding("a", "add_event", "Add event", id="vendor.add"),
+        Binding("e", "edit_event", "Edit event", id="vendor.edit"),
+        Binding("ctrl+d", "delete_event", "Delete event", id="vendor.delete"),
+        Binding("f", "read_event", "Read all", id="vendor.read_event"),
+        Binding("r", "reload", "Reload", id="vendor.reload"),
+        Binding("y", "copy", "Copy", id="vendor.copy"),
         *(
-            Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False)
+            Binding(str(n), f"show_tab('{tab}')", tab.capitalize(), show=False, id=f"vendor.{tab}")
             for n, tab in enumerate(TABS, start=1)
         ),
     ]
@@ -172,10 +184,15 @@ class VendorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="vendor-title", classes="title-bar")
         with TabbedContent(initial="overview", id="vendor-tabs"):
-            with TabPane("1 Overview", id="overview"), Horizontal(id="overview-columns"):
+            with (
+                TabPane("1 Overview", id="overview"),
+                VerticalScroll(id="overview-scroll"),  # a scrollbar, never a silent cut
+                Horizontal(id="overview-columns"),
+            ):
                 with Vertical(classes="column"):
-                    yield Static(id="panel-lifecycle", classes="panel")
+                    # People first: who to call must be on screen at 80x24 without scrolling.
                     yield Static(id="panel-people", classes="panel")
+                    yield Static(id="panel-lifecycle", classes="panel")
                     yield Static(id="panel-events", classes="panel")
                 with Vertical(classes="column"):
                     yield Static(id="panel-sso", classes="panel")
@@ -194,6 +211,8 @@ class VendorScreen(Screen[None]):
                 yield Vertical(id="slot-auth", classes="slot")
             with TabPane("7 Checklists", id="checklists"):
                 yield Vertical(id="slot-checklists", classes="slot")
+            with TabPane("8 Public data", id="public"):
+                yield Vertical(id="slot-public", classes="slot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -223,7 +242,7 @@ class VendorScreen(Screen[None]):
         """Re-read the card (after an edit here, elsewhere, or a sync), and the extension
         panels that know how to refresh themselves."""
         kb, vendor_id = self.app.kb, self.vendor_id
-        self.app.background(lambda: kb.card(vendor_id), self.show_card, failed=self._gone)
+        self.app.background(lambda: kb.card_view(vendor_id), self.show_card, failed=self._gone)
         for tab in EXTENSIONS:
             for panel in self.query_one(f"#slot-{tab}").children:
                 refresh = getattr(panel, "refresh_data", None)
@@ -252,7 +271,7 @@ class VendorScreen(Screen[None]):
         self.query_one("#panel-lifecycle", Static).update(
             overview.lifecycle(card, width, self.app.now())
         )
-        self.query_one("#panel-people", Static).update(overview.people(card))
+        self.query_one("#panel-people", Static).update(overview.people(card, width))
         self.query_one("#panel-events", Static).update(overview.recent_events(card))
         self.query_one("#panel-sso", Static).update(overview.sso(card))
         self.query_one("#panel-data", Static).update(overview.data_sent(card))
@@ -390,6 +409,32 @@ class VendorScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.refresh_data()
+
+    def action_copy(self) -> None:
+        """y: a value of the row under the cursor on the People, Data and Events tabs; the
+        lead's and backup's contacts, website and slug elsewhere (the runbook's code blocks
+        and the Auth tab's findings have their own y)."""
+        if self.card is None:
+            return
+        tab = self._active_tab()
+        items: list[Copyable] = []
+        if tab == "people":
+            line = self._role_line()
+            items = contact_items(line.person) if line is not None else []
+        elif tab == "data":
+            category = self._category()
+            items = [Copyable("data category", category.name)] if category is not None else []
+        elif tab == "events":
+            event = self._event()
+            if event is not None:
+                items = [Copyable("event title", event.title)]
+                if event.source_url:
+                    items.append(Copyable("event source URL", event.source_url))
+                if event.body:
+                    items.append(Copyable("event details", event.body, multiline=True))
+        else:
+            items = overview.copy_items(self.card)
+        offer(self.app, items)
 
     def action_edit_vendor(self) -> None:
         self.app.edit_vendor(self.vendor_id)

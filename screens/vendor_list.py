@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -44,6 +44,13 @@ class Column(Generic[T]):
     """An optional Rich style for the cell (for example red for ``overdue``)."""
     share: int = 1
     """How many shares of the leftover width a flexible column takes."""
+    drop: int = 0
+    """When the list is too narrow for every column, columns go in order of ``drop``, highest
+    first, before a flexible column (a name) is squeezed below ``MIN_FLEXIBLE``; 0 stays."""
+
+
+MIN_FLEXIBLE = 18
+"""Cells a flexible column (vendor names) keeps before less important columns are dropped."""
 
 
 def fit(text: str, width: int) -> str:
@@ -61,7 +68,7 @@ class VirtualList(CursorView, Generic[T], can_focus=True):
     COLUMNS: ClassVar[Sequence[Column]] = ()
     EMPTY: ClassVar[str] = "Nothing to show."
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open", id="list.open")]
     HEADER_LINES: ClassVar[int] = 1
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -152,20 +159,33 @@ class VirtualList(CursorView, Generic[T], can_focus=True):
 
     # Drawing ----------------------------------------------------------------------------------
 
-    def _widths(self, width: int) -> list[int]:
-        fixed = sum(column.width + 1 for column in self.COLUMNS if column.width)
-        shares = sum(column.share for column in self.COLUMNS if not column.width) or 1
-        flexible = sum(1 for column in self.COLUMNS if not column.width)
+    def columns_for(self, width: int) -> list[Column[T]]:
+        """The columns shown at ``width``: the least important dropped until the flexible
+        ones keep ``MIN_FLEXIBLE`` cells each (a column is never cut off at the edge)."""
+        columns = list(self.COLUMNS)
+        for victim in sorted((c for c in self.COLUMNS if c.drop), key=lambda c: -c.drop):
+            if _leftover(columns, width) >= 0:
+                break
+            columns.remove(victim)
+        return columns
+
+    @staticmethod
+    def _widths(columns: Sequence[Column[T]], width: int) -> list[int]:
+        fixed = sum(column.width + 1 for column in columns if column.width)
+        shares = sum(column.share for column in columns if not column.width) or 1
+        flexible = sum(1 for column in columns if not column.width)
         left = max(8 * flexible, width - fixed - flexible)
-        return [column.width or max(8, left * column.share // shares) for column in self.COLUMNS]
+        return [column.width or max(8, left * column.share // shares) for column in columns]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
+        columns = self.columns_for(width - 1)
         if y == 0:
             return self._row_strip(
-                [column.title for column in self.COLUMNS],
-                [None] * len(self.COLUMNS),
+                columns,
+                [column.title for column in columns],
+                [None] * len(columns),
                 width,
                 base + self.get_component_rich_style("virtual-list--header", partial=True),
             )
@@ -179,19 +199,31 @@ class VirtualList(CursorView, Generic[T], can_focus=True):
         row_style = base
         if index == self.cursor:
             row_style = base + self.get_component_rich_style("virtual-list--cursor", partial=True)
-        cells = [strip_control(column.value(item)) for column in self.COLUMNS]
-        styles = [column.style(item) if column.style else None for column in self.COLUMNS]
-        return self._row_strip(cells, styles, width, row_style)
+        cells = [strip_control(column.value(item)) for column in columns]
+        styles = [column.style(item) if column.style else None for column in columns]
+        return self._row_strip(columns, cells, styles, width, row_style)
 
     def _row_strip(
-        self, cells: list[str], styles: list[str | None], width: int, row_style: Style
+        self,
+        columns: Sequence[Column[T]],
+        cells: list[str],
+        styles: list[str | None],
+        width: int,
+        row_style: Style,
     ) -> Strip:
         segments = [Segment(" ", row_style)]
-        for text, cell_width, style in zip(cells, self._widths(width - 1), styles, strict=True):
+        widths = self._widths(columns, width - 1)
+        for text, cell_width, style in zip(cells, widths, styles, strict=True):
             cell_style = row_style + Style.parse(style) if style else row_style
             segments.append(Segment(fit(text, cell_width), cell_style))
             segments.append(Segment(" ", row_style))
         return Strip(segments).adjust_cell_length(width, row_style)
+
+
+def _leftover(columns: Sequence[Column[Any]], width: int) -> int:
+    """Cells left over at ``width`` once every column has its fixed or minimum width."""
+    used = sum((column.width or MIN_FLEXIBLE) + 1 for column in columns)
+    return width - used
 
 
 def _status(row: VendorRow) -> str:
@@ -207,13 +239,13 @@ class VendorList(VirtualList[VendorRow]):
 
     COLUMNS = (
         Column("Vendor", lambda row: row.name),
-        Column("Category", lambda row: row.category, 16),
+        Column("Category", lambda row: row.category, 16, drop=3),
         Column("Status", _status, 26, lambda row: STATUS_STYLES.get(row.status, "")),
         Column(
             "Risk", lambda row: row.risk_tier, 8, lambda row: RISK_STYLES.get(row.risk_tier, "")
         ),
-        Column("Lead", lambda row: row.lead or "-", 16),
-        Column("Backup", lambda row: row.backup or "-", 16),
+        Column("Lead", lambda row: row.lead or "-", 16, drop=1),
+        Column("Backup", lambda row: row.backup or "-", 16, drop=2),
     )
     EMPTY = "No vendor matches. Escape clears the filter; a adds a vendor."
 
@@ -228,6 +260,6 @@ class AttentionList(VirtualList[AttentionItem]):
         Column("!", lambda item: item.severity, 8, lambda item: SEVERITY_STYLES[item.severity]),
         Column("Vendor", lambda item: item.vendor, 20),
         Column("Why", lambda item: item.why, share=3),
-        Column("What to do", lambda item: item.todo, share=2),
+        Column("What to do", lambda item: item.todo, share=2, drop=1),
     )
     EMPTY = "Nothing needs attention."

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import pgserver
+from vendortui.app.config.schema import SETTINGS
 from vendortui.app.kb import KnowledgeBase
 
 
@@ -18,7 +19,9 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VENDORTUI_DB", str(tmp_path / "default-kb.db"))
     monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.delenv("VENDORTUI_THEME", raising=False)
+    for setting in SETTINGS:  # a developer's VENDORTUI_THEME, _KEYMAP, _PROBE_TIMEOUT, ...
+        if setting.env not in ("VENDORTUI_DB", "VENDORTUI_USER"):
+            monkeypatch.delenv(setting.env, raising=False)
 
 
 BACKENDS = ("sqlite", "postgresql")
@@ -84,9 +87,15 @@ def pg_url(pg_server: pgserver.PgServer, pg_template: str) -> str:
     pg_server.sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-REAL_PARTS = ("Secret Service", "Node.js", "npm", pgserver.MISSING)
-"""Skip reasons that mean a real part (keyring daemon, the OpenID Provider, PostgreSQL) was
-missing."""
+REAL_PARTS = (
+    "Secret Service",
+    "Node.js",
+    "npm",
+    pgserver.MISSING,
+    "is not installed (Debian package",
+)
+"""Skip reasons that mean a real part (keyring daemon, the OpenID Provider, PostgreSQL, a
+shell) was missing."""
 
 
 @pytest.hookimpl(hookwrapper=True)

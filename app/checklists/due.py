@@ -133,8 +133,16 @@ def blocked_items(conn: sqlite3.Connection) -> Iterator[AttentionItem]:
 def stalled_rollouts(
     conn: sqlite3.Connection, today: date, tz: tzinfo | None
 ) -> Iterator[AttentionItem]:
-    """Rollouts sitting in one stage for longer than ``rollout_stall_days`` (default 14)."""
-    days = clock.parse_stall_days(_setting(conn, clock.STALL_SETTING))
+    """Rollouts sitting in one stage for longer than the user's ``due.rollout_stall_days``
+    (config file or environment), else the knowledge base's ``rollout_stall_days`` team
+    setting, else 14."""
+    from vendortui.app.config import current
+
+    config = current()
+    if config.given("due.rollout_stall_days"):
+        days = config.value("due.rollout_stall_days")
+    else:
+        days = clock.parse_stall_days(_setting(conn, clock.STALL_SETTING))
     sql = f"""
     SELECT v.id, v.name, r.title, r.stage_entered_at,
       (SELECT i.section_title FROM checklist_item i

@@ -10,19 +10,37 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
-from vendortui.app.cli.registry import COMMANDS, command
+if TYPE_CHECKING:
+    from vendortui.app.cli.registry import COMMANDS, command
 
 __all__ = ["COMMANDS", "command", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    """``command`` and ``COMMANDS`` from ``registry``, imported on first use: a shell's tab
+    press (``__complete``) is answered without argparse and dataclasses."""
+    if name in ("COMMANDS", "command"):
+        from vendortui.app.cli import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_commands() -> None:
     """Import the modules whose ``@command`` decorators fill the registry."""
     from vendortui.app.cli import (  # noqa: F401 (imported for their registrations)
+        calendar_commands,
         checklist_commands,
+        completion_commands,
+        config_commands,
+        interchange_commands,
         kb_commands,
         migrate_commands,
         probe_commands,
+        public_commands,
+        report_commands,
         sync_commands,
     )
 
@@ -30,6 +48,13 @@ def load_commands() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``vendortui`` script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from vendortui.app.completion import COMPLETE_WORD
+
+    if argv[:1] == [COMPLETE_WORD]:
+        # A shell's tab press: answered before logging, the parser or any command loads.
+        from vendortui.app.completion.slugs import complete
+
+        return complete(argv[1:])
     verbose = any(arg in ("-v", "--verbose") for arg in argv)
     from vendortui.app.cli import log
 
@@ -50,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    from vendortui.app.config.report import check_file, report_to
+
+    report_to(lambda problem: print(f"vendortui: {problem}", file=sys.stderr))
     cmd, args = parse(root, argv)
+    check_file()
     name = " ".join(("vendortui", *cmd.words)) if cmd else args._parser.prog
     started = time.perf_counter()
     logger.debug("%s: started", name)

@@ -208,6 +208,9 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
 @command("checklist import", "add a team checklist template to the knowledge base", _import_args)
 def checklist_import(args: argparse.Namespace) -> int:
     """Validate a template file and store it (a higher version replaces the old one)."""
+    from vendortui.app.dbfile import check_path
+
+    check_path(Path(args.file), for_writing=False, what="checklist template")
     service = _kb(args, for_writing=True).checklists
     result = service.import_template(Path(args.file))
     template = result.template

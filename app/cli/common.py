@@ -8,7 +8,7 @@ from typing import Any
 
 from vendortui.app.db import Database, open_database
 from vendortui.app.errors import ReadOnlyError
-from vendortui.app.paths import resolve_db
+from vendortui.app.paths import builtin_db_path, resolve_db
 from vendortui.app.text import json_text
 
 
@@ -23,8 +23,9 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="knowledge base file or postgresql:// team server "
-        "(default: $VENDORTUI_DB, else the user data dir)",
+        help="knowledge base file or postgresql:// team server (default: $VENDORTUI_DB, else "
+        "knowledge_base in the config file, else the one vendortui init chose, else the user "
+        "data dir)",
     )
 
 
@@ -33,7 +34,8 @@ def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     from vendortui.app.sync import pending
 
     pending.install()
-    db = open_database(resolve_db(args.db), for_writing=for_writing)
+    found = resolve_db(args.db)
+    db = open_database(found, for_writing=for_writing, create_folder=found == builtin_db_path())
     if for_writing and db.readonly:
         # The write would be refused with the same notice: say it once, as the error.
         raise ReadOnlyError(db.notice)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from vendortui.app.cli import command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
@@ -15,8 +14,9 @@ def _tui_args(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument(
         "--theme",
-        help="Textual theme, e.g. textual-ansi to use the terminal's own colours "
-        "(default: $VENDORTUI_THEME, else textual-dark)",
+        help="Textual theme, e.g. textual-ansi to use the terminal's own colours, "
+        "vendortui-light, or one of yours (default: $VENDORTUI_THEME, else theme in the "
+        "config file, else textual-dark)",
     )
 
 
@@ -29,7 +29,7 @@ def launch(args: argparse.Namespace) -> int:
     from vendortui.screens.app import VendorTui
 
     try:
-        VendorTui(kb, theme=args.theme or os.environ.get("VENDORTUI_THEME")).run()
+        VendorTui(kb, theme=args.theme).run()
     finally:
         kb.db.close()
     return 0
@@ -123,13 +123,10 @@ def _show_args(parser: argparse.ArgumentParser) -> None:
 def show(args: argparse.Namespace) -> int:
     """The vendor card for scripts, screen readers, or when no TUI is possible."""
     from vendortui.app.card import card_json, card_markdown
-    from vendortui.app.card_rows import read_card
     from vendortui.app.kb import KnowledgeBase
 
     kb = KnowledgeBase(open_db(args, for_writing=False))
-    vendor_id = kb.find_vendor_id(args.vendor)
-    with kb.db.read() as conn:
-        card = read_card(conn, vendor_id)
+    card = kb.card_view(kb.find_vendor_id(args.vendor))
     if args.json:
         print_json(card_json(card))
     else:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from vendortui.app.cli import COMMANDS, command
 from vendortui.app.cli.common import add_db_argument, open_db, print_json
 from vendortui.app.errors import KbError
+from vendortui.app.probes.findings import shown_with_result
 from vendortui.app.probes.inputs import ISSUER_HELP
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ProbeKind
@@ -121,7 +122,7 @@ def probe(args: argparse.Namespace) -> int:
                 )
             )
             for finding in report.findings:
-                if finding.severity.value != "info":
+                if shown_with_result(finding.check_id, finding.severity.value):
                     print(strip_control(f"    {finding.severity.value}: {finding.message}"))
                     if finding.hint:
                         print(strip_control(f"      hint: {finding.hint}"))

@@ -40,6 +40,14 @@ WAIT_STEP = "user"
 """The step that waits for a person (interactive probes): wall time, not network."""
 UNREACHABLE_PREFIX = "net."
 PROBE_PREFIX = "probe."
+ALWAYS_SHOWN = frozenset({"http.proxy", "http.retried"})
+"""Information findings shown with every result, not only in full reports: how the request
+travelled (through which proxy, after a retry) explains a verdict or a latency."""
+
+
+def shown_with_result(check_id: str, severity: str) -> bool:
+    """Whether a short result (the CLI's lines, the Auth tab) shows this finding."""
+    return severity != Severity.INFO.value or check_id in ALWAYS_SHOWN
 
 
 @dataclass(frozen=True, slots=True)

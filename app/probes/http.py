@@ -12,7 +12,11 @@ Rules enforced here, whatever the probe code above does:
 * at most ``MAX_REDIRECTS`` same-origin redirects, never to plain http or another host;
 * JSON bodies are parsed off the event loop and refused past ``jsondoc.MAX_DEPTH`` levels;
 * a server that took the request and then stalled is ``http.stalled`` (its fault), distinct
-  from ``net.timeout`` (we never got through to it: unreachable).
+  from ``net.timeout`` (we never got through to it: unreachable);
+* proxies from the environment or the probe's settings (``proxies.py``): an https request is a
+  CONNECT tunnel with the vendor's TLS verified inside it, under every rule above;
+* a 429 or 503 answer with ``Retry-After`` is retried once, only when the wait ends before the
+  request's deadline; otherwise the finding says how long the server asked for.
 
 Failures surface as ``ProbeHttpError`` carrying a check id: ``net.*`` means we could not reach
 the server (unreachable, not the vendor's fault), anything else is something the server did.
@@ -37,6 +41,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
 from vendortui.app.probes import jsondoc
 from vendortui.app.probes.findings import Severity
+from vendortui.app.probes.proxies import ProxyChoice, ProxyRoutes
 from vendortui.app.probes.redaction import quoted
 from vendortui.app.probes.timing import Timing
 
@@ -45,6 +50,10 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT_ENCODING = "gzip, deflate"
 USER_AGENT = "vendortui-probe/1"
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+RETRY_STATUSES = frozenset({429, 503})
+RETRY_NOTE = "vendortui.retry"
+"""Response extension: what became of a Retry-After (retried, or why not), for the finding."""
+MAX_CONNECTIONS = 4
 
 T = TypeVar("T")
 
@@ -166,15 +175,29 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
     """
 
     def __init__(
-        self, max_bytes: int, allow_insecure_loopback: bool, ca_file: str, timing: Timing
+        self,
+        max_bytes: int,
+        allow_insecure_loopback: bool,
+        ca_file: str,
+        timing: Timing,
+        proxies: dict[str, ProxyChoice | None] | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self.allow_insecure_loopback = allow_insecure_loopback
         self.timing = timing
         self.bytes_read = 0
         self.connected = False
+        self.via: ProxyChoice | None = None
+        """The proxy of the latest request (None: direct), for ``classify``."""
+        self.used: dict[str, ProxyChoice] = {}
+        """Every proxy a request went through, by ``shown`` name, for the report."""
+        self.notes: list[str] = []
+        """Retries that happened (the report says the server throttled or was down a moment)."""
+        self._sending_connect = False
+        verify = ssl_context(ca_file)
+        self._routes = ProxyRoutes(proxies or {}, verify, MAX_CONNECTIONS)
         self._inner = httpx2.AsyncHTTPTransport(
-            verify=ssl_context(ca_file), limits=httpx2.Limits(max_connections=4), retries=0
+            verify=verify, limits=httpx2.Limits(max_connections=MAX_CONNECTIONS), retries=0
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -186,27 +209,58 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
                 "Use the https URL; vendortui never talks plain http to a real host.",
             )
         request.headers["Accept-Encoding"] = ACCEPT_ENCODING
-        self.connected = False
         request.extensions["trace"] = self._trace
+        await request.aread()  # a body kept in memory can be sent again on a retry
+        route = self._routes.route(request.url)
+        self.via = route.proxy
+        if route.proxy is not None:
+            self.used.setdefault(route.proxy.shown, route.proxy)
+        inner = route.transport or self._inner
         with self.timing.wire():
-            response, body = await self._exchange(request)
+            response, body = await self._exchange(inner, request)
+            note = ""
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            if response.status_code in RETRY_STATUSES and wait is not None:
+                left = self.timing.time_left()
+                first = f"HTTP {response.status_code} from {request.url.host}"
+                if wait < left:
+                    await asyncio.sleep(wait)
+                    response, body = await self._exchange(inner, request)
+                    note = f"{first}: retried once after {wait:.3g} s, as its Retry-After asked"
+                    if response.is_success:
+                        self.notes.append(note)
+                else:
+                    note = (
+                        f"it asked to retry after {wait:.0f} s, past this request's deadline "
+                        f"({max(0.0, left):.1f} s left), so it was not retried"
+                    )
         await check_json_body(bytes(body))
         headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
         return httpx2.Response(
             response.status_code,
             headers=headers,
             content=bytes(body),
-            extensions=response.extensions,
+            extensions={**response.extensions, RETRY_NOTE: note},
         )
 
-    async def _trace(self, event: str, _info: dict[str, Any]) -> None:
-        """httpcore's trace hook: once the request is sent, the server has been reached."""
-        if event.endswith("send_request_headers.complete"):
+    async def _trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: once the request is sent, the server has been reached.
+
+        Through a proxy the first request sent is the CONNECT: that reaches the proxy, not the
+        vendor, so a stall then is the proxy's (unreachable), never ``http.stalled``.
+        """
+        if event.endswith("send_request_headers.started"):
+            request = info.get("request")
+            self._sending_connect = getattr(request, "method", b"") == b"CONNECT"
+        elif event.endswith("send_request_headers.complete") and not self._sending_connect:
             self.connected = True
 
-    async def _exchange(self, request: httpx2.Request) -> tuple[httpx2.Response, bytearray]:
+    async def _exchange(
+        self, inner: httpx2.AsyncBaseTransport, request: httpx2.Request
+    ) -> tuple[httpx2.Response, bytearray]:
         """Send, then read the body under the cap; counts the raw bytes read off the wire."""
-        response = await self._inner.handle_async_request(request)
+        self.connected = False
+        response = await inner.handle_async_request(request)
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
@@ -223,8 +277,9 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
         return response, body
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pools."""
         await self._inner.aclose()
+        await self._routes.aclose()
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -242,15 +297,22 @@ def classify(
     url: str,
     timeout_s: float,
     connected: bool = False,
+    via: ProxyChoice | None = None,
 ) -> ProbeHttpError:
     """Turn a transport exception into a finding-ready error, separating unreachable from bad.
 
     ``connected`` says the request reached the server: a timeout after that is the server
-    stalling (a failure of the vendor), not a network we could not get through.
+    stalling (a failure of the vendor), not a network we could not get through. ``via`` is
+    the proxy the request went through: failing to reach it, or its refusal to open a tunnel,
+    is ``net.proxy`` (unreachable), and a certificate error may be the proxy's own.
     """
     if isinstance(exc, ProbeHttpError):
         return exc
     host = httpx2.URL(url).host
+    if via is not None and not connected:
+        problem = _proxy_problem(exc, host, via, timeout_s)
+        if problem is not None:
+            return problem
     if connected and isinstance(exc, TimeoutError | httpx2.ReadTimeout):
         return ProbeHttpError(
             "http.stalled",
@@ -268,11 +330,16 @@ def classify(
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
             reason = cause.verify_message or str(cause)
+            behind = (
+                f"Through the proxy {via.shown}: if it inspects TLS, set its CA as the probe's "
+                "CA file; otherwise the vendor serves a bad certificate."
+                if via is not None
+                else "If you are behind a captive portal (hotel, plane), sign in to it and "
+                "re-run; otherwise the vendor serves a bad certificate (or set the probe's CA "
+                "file)."
+            )
             return ProbeHttpError(
-                "tls.certificate",
-                f"the TLS certificate of {host} is not valid: {reason}",
-                "If you are behind a captive portal (hotel, plane), sign in to it and re-run; "
-                "otherwise the vendor serves a bad certificate (or set the probe's CA file).",
+                "tls.certificate", f"the TLS certificate of {host} is not valid: {reason}", behind
             )
         if isinstance(cause, ssl.SSLError):
             return ProbeHttpError(
@@ -297,39 +364,77 @@ def classify(
     )
 
 
+def _proxy_problem(
+    exc: BaseException, host: str, via: ProxyChoice, timeout_s: float
+) -> ProbeHttpError | None:
+    """A failure before the vendor was reached through ``via``, when it is the proxy's."""
+    proxy = f"the proxy {via.shown} (set in {via.source})"
+    if isinstance(exc, httpx2.ProxyError):
+        return ProbeHttpError(
+            "net.proxy",
+            f"{proxy} would not open a tunnel to {host}: {quoted(str(exc), 120)}",
+            "Check the proxy's address and credentials, or list the host in NO_PROXY.",
+            Severity.WARNING,
+        )
+    if isinstance(exc, TimeoutError | httpx2.TimeoutException):
+        return ProbeHttpError(
+            "net.timeout",
+            f"no complete answer from {host} through {proxy} within {timeout_s:g} s",
+            "Check that the proxy works; if it does, the server is hanging or very slow.",
+            Severity.WARNING,
+        )
+    if isinstance(exc, httpx2.ConnectError) and not any(
+        isinstance(cause, ssl.SSLError) for cause in _causes(exc)
+    ):
+        return ProbeHttpError(
+            "net.proxy",
+            f"could not connect to {proxy} ({type(exc).__name__})",
+            "Check the proxy setting; you may be off the network that has this proxy.",
+            Severity.WARNING,
+        )
+    return None
+
+
 def _same_origin(a: httpx2.URL, b: httpx2.URL) -> bool:
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
-    """Parse Retry-After (seconds or an HTTP date)."""
+    """Parse Retry-After: delay seconds (ASCII digits only) or an HTTP date (a date without a
+    zone is UTC, as HTTP dates are; a past date is 0). None when absent or unreadable."""
+    value = (value or "").strip()
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def status_error(response: httpx2.Response, what: str) -> ProbeHttpError:
     """A non-2xx answer as a finding: 429 is a warning (we are throttled), 5xx/4xx errors."""
     status = response.status_code
+    note = response.extensions.get(RETRY_NOTE, "")
+    retry = f"; {note}" if note else ""
     if status == 429:
-        wait = retry_after_seconds(response.headers.get("retry-after"))
-        later = f"; retry after {wait:.0f} s" if wait is not None else ""
+        if not note:
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            retry = f"; retry after {wait:.0f} s" if wait is not None else ""
         return ProbeHttpError(
             "http.rate_limited",
-            f"{what}: the server is rate limiting us (HTTP 429{later})",
+            f"{what}: the server is rate limiting us (HTTP 429{retry})",
             "Probe less often; this says nothing about the SSO itself.",
             Severity.WARNING,
         )
     if status >= 500:
         return ProbeHttpError(
             "http.server_error",
-            f"{what}: the server failed (HTTP {status})",
+            f"{what}: the server failed (HTTP {status}{retry})",
             "The vendor's identity service is having trouble; check their status page.",
         )
     return ProbeHttpError(
@@ -407,10 +512,13 @@ class ProbeClient:
         client_id: str = "",
         client_secret: str | None = None,
         timing: Timing | None = None,
+        proxies: dict[str, ProxyChoice | None] | None = None,
     ) -> None:
         self.timeout_s = timeout_s
         self.timing = timing or Timing()
-        self.transport = GuardedTransport(max_bytes, allow_insecure_loopback, ca_file, self.timing)
+        self.transport = GuardedTransport(
+            max_bytes, allow_insecure_loopback, ca_file, self.timing, proxies
+        )
         # Probes switch to client_secret_post after discovery when that is all a provider takes.
         self.oauth = AsyncOAuth2Client(
             client_id=client_id or None,
@@ -433,7 +541,9 @@ class ProbeClient:
             async with self.timing.deadline(self.timeout_s):
                 return await awaitable
         except (TimeoutError, httpx2.TransportError, ProbeHttpError) as exc:
-            raise classify(exc, url, self.timeout_s, self.transport.connected) from None
+            raise classify(
+                exc, url, self.timeout_s, self.transport.connected, self.transport.via
+            ) from None
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> httpx2.Response:
         """GET with the redirect policy; the whole chain shares one deadline."""

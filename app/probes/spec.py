@@ -7,7 +7,7 @@ spec can be logged, shown or repr'd without leaking anything.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vendortui.models.enums import ProbeKind
 
@@ -15,6 +15,8 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_BYTES = 1 << 20
 SAML_MAX_BYTES = 5 << 20
 DEFAULT_INTERACTIVE_TIMEOUT_S = 300.0
+DEFAULT_CONCURRENCY = 32
+"""How many probes a sweep runs at once unless the config says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,10 @@ class ProbeSpec:
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_bytes: int = 0
     interactive_timeout_s: float = DEFAULT_INTERACTIVE_TIMEOUT_S
+    proxy: str = field(default="", repr=False)
+    """The caller's proxy (the configuration's probe proxy): a URL used for every request
+    instead of ``HTTPS_PROXY``/``HTTP_PROXY`` (``NO_PROXY`` still applies), ``direct`` for none,
+    empty to follow the environment. Out of ``repr``: a proxy URL may hold a password."""
 
     @property
     def body_limit(self) -> int:

@@ -148,10 +148,13 @@ class ProbeService:
 
     @staticmethod
     def spec(config: ProbeConfig) -> ProbeSpec:
-        """The engine's view of a stored configuration (no secret in it)."""
+        """The engine's view of a stored configuration (no secret in it); the deadline is
+        the config's ``probes.timeout`` and the proxy its ``probes.proxy``."""
+        from vendortui.app.config import current
         from vendortui.app.probes.spec import ProbeSpec
         from vendortui.models.enums import ProbeKind
 
+        settings = current()
         return ProbeSpec(
             kind=ProbeKind(config.kind),
             issuer=config.issuer,
@@ -164,6 +167,8 @@ class ProbeService:
             secret_ref=config.secret_ref,
             ca_file=config.ca_file,
             name=config.name,
+            timeout_s=settings.value("probes.timeout"),
+            proxy=settings.value("probes.proxy"),
         )
 
     def run(
@@ -199,6 +204,7 @@ class ProbeService:
         hooks: ProbeHooks | None,
         cancelled: Callable[[], bool] | None,
     ) -> list[tuple[ProbeConfig, ProbeReport]]:
+        from vendortui.app.config import current
         from vendortui.app.probes.runner import run_probe
         from vendortui.app.probes.sweep import sweep
         from vendortui.app.secrets import get_secret
@@ -222,6 +228,7 @@ class ProbeService:
                 specs.append(spec)
             await sweep(
                 specs,
+                concurrency=current().value("probes.concurrency"),
                 secret_for=lambda spec: get_secret(spec.secret_ref),
                 on_progress=lambda _n, _total, spec, report: delivered(by_spec[id(spec)], report),
             )

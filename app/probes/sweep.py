@@ -15,9 +15,7 @@ from datetime import UTC, datetime
 
 from vendortui.app.probes.findings import ProbeReport, Recorder
 from vendortui.app.probes.runner import run_probe
-from vendortui.app.probes.spec import ProbeSpec
-
-DEFAULT_CONCURRENCY = 32
+from vendortui.app.probes.spec import DEFAULT_CONCURRENCY, ProbeSpec
 
 SecretLookup = Callable[[ProbeSpec], str | None]
 Progress = Callable[[int, int, ProbeSpec, ProbeReport], object]

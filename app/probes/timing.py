@@ -22,6 +22,15 @@ class Timing:
 
     network_ms: float = 0.0
     late_ms: float = 0.0
+    deadline_at: float | None = None
+    """The loop time of the nearest deadline of the bounded steps under way (they nest: a
+    device-flow poll holds requests), so a request knows how long it may still wait."""
+
+    def time_left(self) -> float:
+        """Seconds until the current step's deadline (infinite outside a bounded step)."""
+        if self.deadline_at is None:
+            return float("inf")
+        return self.deadline_at - asyncio.get_running_loop().time()
 
     @contextmanager
     def wire(self) -> Iterator[None]:
@@ -40,9 +49,13 @@ class Timing:
         (CPU work hogging the event loop, a blocking call) shows here as seconds.
         """
         start = time.perf_counter()
+        outer = self.deadline_at
+        mine = asyncio.get_running_loop().time() + seconds
+        self.deadline_at = mine if outer is None else min(mine, outer)
         try:
-            async with asyncio.timeout(seconds):
+            async with asyncio.timeout_at(mine):
                 yield
         finally:
+            self.deadline_at = outer
             over = (time.perf_counter() - start - seconds) * 1000
             self.late_ms = max(self.late_ms, round(over, 2))

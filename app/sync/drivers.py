@@ -83,23 +83,39 @@ def _settings() -> dict[str, dict[str, str]]:
     }
 
 
-def configure(repo: Repo) -> None:
-    """Register both drivers in ``.git/config`` and the attribute in ``.git/info/attributes``.
+PULL_SECTION = "pull"
+PULL_SETTINGS = {"rebase": "false"}
+"""``git pull`` merges, so the merge driver runs with ours and theirs the right way round
+(during a rebase git swaps them), and a current git, which refuses to pull divergent
+branches until told how, pulls at all. Only these keys are ours: the rest of ``[pull]`` is
+the user's."""
 
-    Each section is removed first, so a key this build does not set (a ``diff.vendortui.command``
-    that would run instead of the textconv, say) does not survive.
+
+def configure(repo: Repo) -> None:
+    """Register both drivers and the pull mode in ``.git/config``, and the attribute in
+    ``.git/info/attributes``.
+
+    Each driver section is removed first, so a key this build does not set (a
+    ``diff.vendortui.command`` that would run instead of the textconv, say) does not survive.
     """
     for section, values in _settings().items():
         kind = section.split()[0]
         repo.run("config", "--local", "--remove-section", f"{kind}.{DRIVER}", check=False)
         for key, value in values.items():
             repo.run("config", "--local", f"{kind}.{DRIVER}.{key}", value)
+    _set_pull(repo)
     _ensure_lines(repo.gitdir / "info" / "attributes", (ATTRIBUTES_LINE,))
 
 
+def _set_pull(repo: Repo) -> None:
+    for key, value in PULL_SETTINGS.items():
+        repo.run("config", "--local", f"{PULL_SECTION}.{key}", value)
+
+
 def _held_sections(config_text: str) -> dict[str, set[str]]:
-    """The lines of each vendortui driver section in a ``.git/config`` text, as git writes it."""
-    sections = _settings().keys()
+    """The lines of each vendortui driver section, and of ``[pull]``, in a ``.git/config``
+    text, as git writes it."""
+    sections = {*_settings(), PULL_SECTION}
     held: dict[str, set[str]] = {}
     current: set[str] | None = None
     for raw in config_text.splitlines():
@@ -113,25 +129,31 @@ def _held_sections(config_text: str) -> dict[str, set[str]]:
 
 
 def refresh(repo: Repo) -> bool:
-    """Rewrite the drivers a clone holds when they differ from this build's; True if it did.
+    """Rewrite the drivers and the pull mode a clone holds when they differ from this
+    build's; True if it did.
 
     A clone keeps whatever command was registered when it was made: an older vendortui's
     (``python -m app.sync``, which imports from the working tree), an interpreter since moved,
-    or an edited one. Called on every open, so the common case reads ``.git/config`` as text
-    and starts no process; a clone that never registered the drivers is left alone.
+    or an edited one; and a clone made before ``init``/``clone`` set ``pull.rebase`` lacks it.
+    Called on every open, so the common case reads ``.git/config`` as text and starts no
+    process; a clone that never registered the drivers is left alone.
     """
     try:
         text = (repo.gitdir / "config").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
     held = _held_sections(text)
+    pull = held.pop(PULL_SECTION, set())
     if not held:
         return False
     wanted = {
         section: {f"{key} = {value}" for key, value in values.items()}
         for section, values in _settings().items()
     }
-    if held == wanted:
-        return False
-    configure(repo)
-    return True
+    if held != wanted:
+        configure(repo)
+        return True
+    if not {f"{key} = {value}" for key, value in PULL_SETTINGS.items()} <= pull:
+        _set_pull(repo)
+        return True
+    return False

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.errors import KbError
 
 BLOCK_OVER = 100
@@ -63,6 +64,8 @@ def _row_text(table: str, names: list[str], key: int | None, row: tuple[object, 
 def dump_chunks(path: Path) -> Iterator[str]:
     """The text form of the database at ``path``, one row (or header) per chunk, each
     ending without a newline; join them with newlines."""
+    if not dbfile.check_path(path, for_writing=False):
+        raise KbError(f"There is no file at {path}; give the path of a knowledge base file.")
     if path.stat().st_size == 0:
         yield "# empty file"
         return
@@ -89,7 +92,8 @@ def dump_chunks(path: Path) -> Iterator[str]:
             for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
                 yield _row_text(table, names, key, row)
     except sqlite3.DatabaseError as exc:
-        raise KbError(f"{path} is not a readable SQLite database ({exc}).") from None
+        refusal = dbfile.sqlite_refusal(path, exc)
+        raise refusal or KbError(f"{path} is not a readable SQLite database ({exc}).") from None
     finally:
         conn.close()
 

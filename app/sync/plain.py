@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.errors import KbError
 from vendortui.app.sync import commits, merge, workspace
 from vendortui.app.sync.repo import TMP_SUFFIX, Repo
@@ -20,6 +21,9 @@ from vendortui.app.sync.swap import LiveLock
 
 def merge_driver(base: Path, ours: Path, theirs: Path) -> merge.MergeStats:
     """``vendortui merge-driver %O %A %B``: merge into ``ours`` in place, or change nothing."""
+    for side in (base, ours, theirs):
+        if not dbfile.check_path(side, for_writing=side == ours):
+            raise KbError(f"There is no file at {side}; git passes the three sides of a merge.")
     merge.check_revisions([p for p in (base, ours, theirs) if p.stat().st_size])
     out = ours.with_name(ours.name + TMP_SUFFIX)
     shutil.copyfile(ours, out)

@@ -9,6 +9,7 @@ between two steps leaves something the next sync can finish.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -287,9 +288,20 @@ class Repo:
         return self.out(*args)
 
     def hash_bytes(self, data: bytes) -> str:
-        """The blob id of some bytes, without storing them."""
-        done = self.run("hash-object", "--no-filters", "--stdin", input=data)
-        return done.stdout.decode().strip()
+        """The blob id of some bytes, without storing them.
+
+        Computed here, as git does (the object format's hash of ``blob SIZE\\0`` and the
+        bytes): piping a 23 MB file through ``git hash-object`` costs half a second.
+        """
+        try:
+            config = (self.gitdir / "config").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            config = ""
+        sha256 = re.search(r"^\s*objectformat\s*=\s*sha256\s*$", config, re.I | re.M)
+        digest = hashlib.sha256() if sha256 else hashlib.sha1()
+        digest.update(b"blob %d\0" % len(data))
+        digest.update(data)
+        return digest.hexdigest()
 
     def identity_problem(self) -> str | None:
         """Why git cannot make a commit here (no user.name/email), else ``None``."""

@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.db import Database, connect_raw
 from vendortui.app.errors import KbError
 from vendortui.app.sync import (
@@ -135,13 +137,23 @@ def _check_remote_schema(repo: Repo, commit: str, scratch: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _shared_lock(path: Path) -> Iterator[None]:
+def _shared_lock(path: Path) -> Iterator[sqlite3.Connection]:
     """SQLite's SHARED lock: writers wait, so a file copy or ``git add`` reads no torn file."""
     conn = connect_raw(path)
     try:
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        yield
+        yield conn
+    finally:
+        conn.close()
+
+
+def _refuse_if_damaged(copy: Path, live: Path) -> None:
+    """``PRAGMA quick_check`` on the copy of ``live`` about to be merged: a damaged page must
+    not reach the team (each teammate's next sync would take it)."""
+    conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dbfile.quick_check(conn, live)
     finally:
         conn.close()
 
@@ -155,7 +167,10 @@ def commit_local(repo: Repo, path: Path, scratch: Path) -> str:
     problem = repo.identity_problem()
     head = repo.rev("HEAD")
     old_blob = repo.blob_id(head, DB_NAME) if head else None
-    with _shared_lock(path):
+    with _shared_lock(path) as conn:
+        if old_blob is not None and repo.hash_bytes(path.read_bytes()) == old_blob:
+            return ""
+        dbfile.quick_check(conn, path)
         repo.run("add", "--", DB_NAME)
         if repo.rev(f":{DB_NAME}") == old_blob:
             return ""
@@ -206,6 +221,8 @@ class Integration:
     action: str
     incoming: list[str]
     new_conflicts: int
+    local: str = ""
+    """Summary of the local edits the result carries that no commit held yet ("3 vendors")."""
 
 
 def integrate(
@@ -240,9 +257,18 @@ def integrate(
     with LiveLock(path) as live:
         data = live.read()
         ours.write_bytes(data)
-        exact = fast_forward and repo.hash_bytes(data) == head_blob
-        if fast_forward and not exact and base_file is not None:
-            exact = not summary.diff(base_file, ours)
+        edited = repo.hash_bytes(data) != head_blob
+        if edited:
+            _refuse_if_damaged(ours, path)
+        mine = []
+        if edited and head_blob is not None:
+            # base is head when fast-forwarding: its copy (maybe migrated) serves both
+            head_file = (
+                base_file if fast_forward and base_file else _extracted(repo, head_blob, scratch)
+            )
+            mine = summary.diff(head_file, ours)
+        exact = fast_forward and (not edited or (head_blob is not None and not mine))
+        local = summary.counts_phrase(mine) if mine else ""
         if exact:
             progress("Fast-forwarding")
             shutil.copyfile(theirs, out)
@@ -268,13 +294,17 @@ def integrate(
             if fast_forward:
                 tree = repo.merged_tree(head, head, remote, db_blob)
                 parents = [remote]
-                title = "vendortui: local edits made during sync"
+                title = f"vendortui: {local or 'local edits made during sync'}"
             else:
                 tree = repo.merged_tree(base, head, remote, db_blob)
                 parents = [head, remote]
                 title = f"vendortui sync: merge {remote_name or remote[:12]}"
             what = summary.counts_phrase(changes)
-            message = f"{title}\n\nFrom the other side: {what}; {stats.conflicts} conflicts.\n\n"
+            mine_line = f"Local edits: {local}.\n" if local else ""
+            message = (
+                f"{title}\n\n{mine_line}From the other side: {what}; "
+                f"{stats.conflicts} conflicts.\n\n"
+            )
             new_commit = repo.commit_tree(tree, parents, message + commits.trailers())
             new_conflicts = stats.conflicts
             action = "merged"
@@ -284,13 +314,14 @@ def integrate(
     progress("Recording the result in git")
     repo.adopt(head, new_commit, db_blob, branch)
     swap_record.clear(repo)
-    return Integration(action, incoming, new_conflicts)
+    return Integration(action, incoming, new_conflicts, local)
 
 
 def sync(path: Path, progress: Progress | None = None) -> SyncReport:
     """Commit local edits, fetch, fast-forward or merge, push. Safe to call from a thread."""
     say = progress or _quiet
     path = Path(os.path.abspath(path))
+    dbfile.check_path(path, for_writing=True)
     repo = kb_repo(path)
     report = SyncReport(path=path)
     with workspace.sync_lock(repo):
@@ -330,7 +361,12 @@ def _sync_steps(
         if remote_head and head and not repo.is_ancestor(remote_head, head):
             theirs = _check_remote_schema(repo, remote_head, scratch)
     say("Committing local changes")
-    report.committed = commit_local(repo, path, scratch)
+    if theirs is None:
+        report.committed = commit_local(repo, path, scratch)
+    elif (problem := repo.identity_problem()) is not None:
+        raise KbError(problem)
+    # Otherwise the merge commit carries the local edits (``integrate``): one new copy of
+    # the file to hash, compress and push instead of two.
     if upstream is None or report.problem:
         report.action = "no remote" if upstream is None else "offline"
         report.open_conflicts = count_open(db)
@@ -353,6 +389,7 @@ def _sync_steps(
             )
             report.incoming += result.incoming
             report.new_conflicts += result.new_conflicts
+            report.committed = report.committed or result.local
             report.action = result.action
         if repo.rev("HEAD") == remote_head:
             break

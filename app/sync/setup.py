@@ -12,22 +12,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from vendortui.app import dbfile
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
 from vendortui.app.sync import commits, drivers
 from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, Repo, redact, remote_failure
 from vendortui.app.sync.run import preflight
-
-PULL_SETTINGS = {"pull.rebase": "false"}
-"""``git pull`` merges, so the merge driver runs with ours and theirs the right way round
-(during a rebase git swaps them)."""
-
-
-def configure(repo: Repo) -> None:
-    """What every team clone needs besides its files: the drivers and the pull mode."""
-    drivers.configure(repo)
-    for key, value in PULL_SETTINGS.items():
-        repo.run("config", "--local", key, value)
 
 
 def set_default_db(path: Path) -> None:
@@ -51,8 +41,9 @@ def _remote_has_branches(repo: Repo, url: str) -> bool:
 def init(folder: Path, remote: str | None = None, *, source: Path | None = None) -> Path:
     """Create or adopt a team knowledge base in ``folder``; returns the database path."""
     folder = Path(os.path.abspath(folder))
-    if folder.exists() and not folder.is_dir():
-        raise KbError(f"{folder} is a file; pass a folder for the team knowledge base.")
+    dbfile.check_folder(folder)
+    if source is not None:
+        Database.open(source, for_writing=False).close()  # refused before anything is made
     adopting = (folder / ".git").exists()
     repo = Repo(folder, folder / ".git")
     if remote and not adopting:
@@ -70,9 +61,9 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
     db_path = folder / DB_NAME
     if source is not None and not db_path.exists():
         _copy_database(source, db_path)
-    Database.open(db_path).close()
+    Database.open(db_path, create_folder=True).close()
     changed = drivers.write_repo_files(repo)
-    configure(repo)
+    drivers.configure(repo)
     paths = [DB_NAME, *changed]
     repo.run("add", "--", *paths)
     if repo.run("diff", "--cached", "--quiet", "--", *paths, check=False).returncode:
@@ -117,8 +108,8 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
 
 
 def _copy_database(source: Path, dest: Path) -> None:
-    """Copy an existing knowledge base through SQLite's backup API (consistent while in use)."""
-    Database.open(source, for_writing=False).close()
+    """Copy an existing knowledge base (validated by ``init``) through SQLite's backup API
+    (consistent while in use)."""
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     out = sqlite3.connect(dest)
     try:
@@ -144,6 +135,7 @@ def _checkout_only_branch(repo: Repo) -> None:
 def clone(url: str, folder: Path) -> Path:
     """Join an existing team knowledge base: clone, configure the drivers, make it default."""
     folder = Path(os.path.abspath(folder))
+    dbfile.check_folder(folder)
     if folder.exists() and any(folder.iterdir()):
         raise KbError(f"{folder} already exists and is not empty; pass a new folder.")
     created = not folder.exists()
@@ -173,6 +165,6 @@ def clone(url: str, folder: Path) -> Path:
             for child in folder.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
         raise
-    configure(repo)
+    drivers.configure(repo)
     set_default_db(db_path)
     return db_path

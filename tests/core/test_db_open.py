@@ -19,8 +19,9 @@ def _digest(path: Path) -> bytes:
 
 
 def test_new_file_is_created_migrated_and_uses_safe_pragmas(tmp_path: Path) -> None:
+    """Where its folders are vendortui's to make (``init``, the default location)."""
     path = tmp_path / "sub" / "new.db"
-    db = Database.open(path)
+    db = Database.open(path, create_folder=True)
     with db.read() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -81,7 +82,9 @@ def test_read_only_file_is_refused_even_for_root(kb: KnowledgeBase, monkeypatch)
     before = kb.path.read_bytes()
     real_access = os.access
     monkeypatch.setattr(
-        os, "access", lambda p, mode: False if Path(p) == kb.path else real_access(p, mode)
+        os,
+        "access",
+        lambda p, mode: False if Path(p) == kb.path and mode & os.W_OK else real_access(p, mode),
     )
     with pytest.raises(KbError, match="read-only for you"):
         Database.open(kb.path)
@@ -154,9 +157,13 @@ def test_writer_waiting_on_a_sync_lock_reopens_the_replaced_file(
     from vendortui.models import Person
 
     writer = threading.Thread(target=kb.create, args=(Person,), kwargs={"name": "During"})
+    old_inode = kb.path.stat().st_ino
     writer.start()
-    time.sleep(0.5)
-    assert writer.is_alive(), "the writer must be waiting for the sync's lock"
+    deadline = time.monotonic() + 60
+    while _descriptors_on(old_inode) < 2:  # the sync's connection and the writer's
+        assert writer.is_alive(), "the writer must wait for the sync's lock, not fail"
+        assert time.monotonic() < deadline, "the writer never opened the file"
+        time.sleep(0.001)  # a poll interval while waiting for the condition, not a wait
     os.replace(merged, kb.path)
     sync_lock.execute("ROLLBACK")
     sync_lock.close()
@@ -165,6 +172,17 @@ def test_writer_waiting_on_a_sync_lock_reopens_the_replaced_file(
     with KnowledgeBase.open(kb.path).db.read() as conn:
         people = [row[0] for row in conn.execute("SELECT name FROM person")]
     assert people == ["During"]
+
+
+def _descriptors_on(inode: int) -> int:
+    """How many of this process's descriptors are open on the file with ``inode``."""
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            count += os.stat(fd).st_ino == inode
+        except OSError:
+            continue
+    return count
 
 
 def test_file_damaged_while_open_gives_a_sentence_on_read_and_write(

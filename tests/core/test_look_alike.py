@@ -4,13 +4,12 @@ said so, on the command line and in the form, instead of silently becoming ``nam
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.core.test_cli import vendortui
+from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.validation import LookAlikeError
 from vendortui.models.rules import look_alike_key
@@ -74,15 +73,6 @@ def test_command_line_says_so_and_adds_nothing(kb: KnowledgeBase) -> None:
     assert added.stdout.strip() == "cafe-2"
 
 
-async def _until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Let the app run until ``condition`` holds (a screen, a widget's text): never a time."""
-    for _ in range(2000):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError("the condition never held")
-
-
 async def test_form_warns_under_the_name_and_a_second_save_confirms(kb: KnowledgeBase) -> None:
     from vendortui.screens.app import VendorTui
     from vendortui.screens.forms import FormScreen
@@ -92,17 +82,17 @@ async def test_form_warns_under_the_name_and_a_second_save_confirms(kb: Knowledg
     kb.add_vendor(CAFE_NFC)
     app = VendorTui(kb)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.press("a")
-        await _until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         form = app.screen
         form.query_one("#field-name", Input).value = CAFE_NFD
         await pilot.press("ctrl+s")
         error = form.query_one("#error-name", Static)
-        await _until(pilot, lambda: "looks like" in str(error.render()))
+        await wait_for(pilot, lambda: "looks like" in str(error.render()))
         assert "'Café' (cafe)" in str(error.render())
         assert "Save again to add it anyway" in str(error.render())
         assert [row.name for row in kb.vendor_rows()] == [CAFE_NFC]
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, VendorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, VendorScreen))
     assert sorted(row.slug for row in kb.vendor_rows()) == ["cafe", "cafe-2"]

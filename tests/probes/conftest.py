@@ -261,6 +261,21 @@ def leak_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakStore]:
     kb.db.close()
 
 
+PROXY_VARIABLES = tuple(
+    name
+    for base in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+    for name in (base, base.lower())
+)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Probes follow the proxy variables: a developer's or CI's own must not steer the tests
+    (the proxy tests set theirs)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def no_secret_reaches_storage(
     request: pytest.FixtureRequest,

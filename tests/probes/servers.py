@@ -13,6 +13,7 @@ import ssl
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -81,14 +82,12 @@ def redirect_handler(location: str, status: int = 302) -> Handler:
     return handle
 
 
-@dataclass
-class LoopbackServer:
-    """Serve ``routes`` (path -> handler) on 127.0.0.1, plain or with ``ssl_context``."""
+class ThreadedServer:
+    """An asyncio server on 127.0.0.1 with its own event loop in a thread (plain, or TLS when
+    the subclass has an ``ssl_context``). Subclasses (dataclasses) implement ``handle``; a
+    handler that hangs is cancelled by ``stop()``."""
 
-    ssl_context: ssl.SSLContext | None = None
-    routes: dict[str, Handler] = field(default_factory=dict)
-    requests: list[Request] = field(default_factory=list)
-    port: int = 0
+    port: int
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -96,17 +95,11 @@ class LoopbackServer:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    @property
-    def base_url(self) -> str:
-        """Scheme, host and port."""
-        scheme = "https" if self.ssl_context else "http"
-        return f"{scheme}://127.0.0.1:{self.port}"
-
-    def start(self) -> LoopbackServer:
+    def start(self) -> Self:
         """Start serving; returns self once the port is known."""
         self._thread.start()
         if not self._ready.wait(5):
-            raise RuntimeError("loopback server did not start")
+            raise RuntimeError(f"{type(self).__name__} did not start")
         return self
 
     def stop(self) -> None:
@@ -126,7 +119,9 @@ class LoopbackServer:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._accept, "127.0.0.1", 0, ssl=self.ssl_context)
+            asyncio.start_server(
+                self._accept, "127.0.0.1", 0, ssl=getattr(self, "ssl_context", None)
+            )
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
@@ -137,22 +132,52 @@ class LoopbackServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
-        try:  # one request per connection: every response says Connection: close
-            head = await reader.readuntil(b"\r\n\r\n")
-            request = _parse(head)
-            length = int(request.headers.get("content-length", "0"))
-            request.body = await reader.readexactly(length) if length else b""
-            self.requests.append(request)
-            handler = self.routes.get(request.path)
-            if handler is None:
-                await respond(writer, 404, b"not found")
-            else:
-                await handler(request, writer)
-        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError, asyncio.CancelledError):
+        try:
+            await self.handle(reader, writer)
+        except (
+            asyncio.IncompleteReadError,
+            ConnectionError,
+            OSError,
+            ssl.SSLError,
+            asyncio.CancelledError,
+        ):
             pass
         finally:
             self._tasks.discard(task)
             writer.close()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one connection."""
+        raise NotImplementedError
+
+
+@dataclass
+class LoopbackServer(ThreadedServer):
+    """Serve ``routes`` (path -> handler) on 127.0.0.1, plain or with ``ssl_context``."""
+
+    ssl_context: ssl.SSLContext | None = None
+    routes: dict[str, Handler] = field(default_factory=dict)
+    requests: list[Request] = field(default_factory=list)
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        """Scheme, host and port."""
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One request per connection: every response says Connection: close."""
+        head = await reader.readuntil(b"\r\n\r\n")
+        request = _parse(head)
+        length = int(request.headers.get("content-length", "0"))
+        request.body = await reader.readexactly(length) if length else b""
+        self.requests.append(request)
+        handler = self.routes.get(request.path)
+        if handler is None:
+            await respond(writer, 404, b"not found")
+        else:
+            await handler(request, writer)
 
 
 def _parse(head: bytes) -> Request:

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
 from tests.planting import plant
+from tests.waiting import wait_for
 from vendortui.app.db import Database
 from vendortui.app.sync.conflicts import ConflictService
 from vendortui.app.sync.merge import merge_files
@@ -63,33 +64,30 @@ async def test_lists_conflicts_and_keeps_mine_theirs_or_an_edit(tmp_path: Path) 
     service = ConflictService(db, me="me@example.com")
     app = Harness(service)
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 2, "the list")
         screen = app.screen
         assert isinstance(screen, ConflictsScreen)
         table = screen.query_one(DataTable)
-        assert table.row_count == 2
         where = table.get_row_at(0)[0]
         assert where.plain.startswith("vendor [bold red]Acme[/] \\u001b[2J")  # shown as text
         assert "\x1b" not in where.plain and "\x07" not in where.plain
         fields = {table.get_row_at(i)[1].plain: i for i in range(2)}
         table.move_cursor(row=fields["status"])
         await pilot.press("m")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert table.row_count == 1
+        await wait_for(pilot, lambda: table.row_count == 1, "the kept conflict to leave the list")
         await pilot.press("e")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.query_one(Input), "the edit field")
         field_input = app.screen.query_one(Input)
         field_input.value = "agreed"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert table.row_count == 0
-        assert "No open conflicts" in str(screen.query_one("#detail", Static).render())
+        detail = screen.query_one("#detail", Static)
+        await wait_for(
+            pilot,
+            lambda: table.row_count == 0 and "No open conflicts" in str(detail.render()),
+            "the edited conflict to leave the list",
+        )
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConflictsScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConflictsScreen), "leaving")
     with db.read() as conn:
         assert tuple(conn.execute("SELECT status, description FROM vendor").fetchone()) == (
             "pilot",

@@ -39,14 +39,22 @@ def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
     team.assert_identical()
 
 
+@pytest.mark.parametrize("made_before_pull_mode", [False, True])
 @pytest.mark.parametrize("puller", ["alice", "bob"])  # made by vendortui init / clone
-def test_a_plain_git_pull_of_divergent_branches_merges(team: Team, puller: str) -> None:
+def test_a_plain_git_pull_of_divergent_branches_merges(
+    team: Team, puller: str, made_before_pull_mode: bool
+) -> None:
     """The README's ``git pull``, with no flags and no global git config (a current git
-    refuses divergent pulls unless the clone says how to reconcile them)."""
+    refuses divergent pulls unless the clone says how to reconcile them). A clone made before
+    ``init``/``clone`` set the pull mode gets it the next time vendortui opens the file."""
     alice, bob = team.clones
     acme = alice.add_vendor("acme")
     team.converge()
     mine, other = (alice, bob) if puller == "alice" else (bob, alice)
+    if made_before_pull_mode:
+        mine.git("config", "--local", "--unset", "pull.rebase")
+        KnowledgeBase.open(mine.db_path).db.close()
+        assert mine.git("config", "--local", "pull.rebase").strip() == "false"
     other.edit(Vendor, acme, name="Acme Corp")
     other.sync()
     mine.edit(Vendor, acme, status="pilot")
@@ -160,12 +168,16 @@ def test_outside_a_team_repository_is_a_readable_error(tmp_path: Path) -> None:
         sync(tmp_path / "solo.db")
 
 
-NEW_REVISION = '''"""normalise categories (test-only revision)"""
+HEAD = dbfile.known_revisions()[-1]
+NEXT = f"{int(HEAD) + 1:04d}"
+"""The test-only revision comes after this build's newest one, whatever that is."""
+
+NEW_REVISION = f'''"""normalise categories (test-only revision)"""
 
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{NEXT}"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -182,10 +194,10 @@ def downgrade() -> None:
 
 @pytest.fixture
 def newer_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A switch that makes this process a newer vendortui (0.2.0, schema 0002)."""
+    """A switch that makes this process a newer vendortui (0.2.0, schema ``NEXT``)."""
     migrations = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, migrations)
-    (migrations / "versions" / "0002_normalise_categories.py").write_text(NEW_REVISION)
+    (migrations / "versions" / f"{NEXT}_normalise_categories.py").write_text(NEW_REVISION)
 
     def switch(newer: bool) -> None:
         if newer:
@@ -205,11 +217,11 @@ def test_merge_across_schema_revisions(team: Team, newer_app) -> None:
     team.converge()
     bob.edit(Vendor, globex, status="pilot")  # Bob still runs 0.1.0 (schema 0001)
     bob.sync()
-    newer_app(True)  # Alice upgrades: her file goes to 0002, Bob's side is brought up to it
+    newer_app(True)  # Alice upgrades: her file goes to NEXT, Bob's side is brought up to it
     alice.edit(Vendor, acme, name="Acme Corp")
     report = alice.sync()
     assert report.action == "merged"
-    assert alice.value("SELECT version_num FROM alembic_version") == "0002"
+    assert alice.value("SELECT version_num FROM alembic_version") == NEXT
     assert alice.rows("SELECT name, category FROM vendor WHERE id = ?", acme) == [
         ("Acme Corp", "paging")
     ]
@@ -217,7 +229,7 @@ def test_merge_across_schema_revisions(team: Team, newer_app) -> None:
     newer_app(False)  # Bob, still on 0.1.0, must refuse and change nothing
     bob.edit(Vendor, globex, risk_tier="low")
     head, digest = bob.git("rev-parse", "HEAD"), _digest(bob.db_path)
-    with pytest.raises(KbError, match=r"schema 0002.*upgrade to vendortui 0\.2\.0 or newer"):
+    with pytest.raises(KbError, match=rf"schema {NEXT}.*upgrade to vendortui 0\.2\.0 or newer"):
         bob.sync()
     assert bob.git("rev-parse", "HEAD") == head and _digest(bob.db_path) == digest
     newer_app(True)  # after upgrading, Bob's sync goes through

@@ -76,18 +76,27 @@ def test_edits_to_different_vendors(team: Team) -> None:
     alice.edit(Vendor, acme, status="pilot")
     bob.edit(Vendor, globex, risk_tier="high")
     alice.sync()
+    alice_head = alice.git("rev-parse", "HEAD").strip()
     report = bob.sync()
     assert report.action == "merged" and report.pushed
     assert report.incoming == ["alice@example.com changed the status of vendor Acme"]
+    assert report.committed == "1 vendor"
     assert report.open_conflicts == 0
+    # Bob's edits had no commit yet: one commit on top of Alice's carries them (one new copy
+    # of the file to push, not a local commit plus a merge), and no history is rewritten.
+    assert bob.git("log", "-1", "--format=%P %s", "HEAD").split() == [
+        alice_head,
+        "vendortui:",
+        "1",
+        "vendor",
+    ]
     report = alice.sync()
     assert report.action == "fast-forward"
     assert report.incoming == ["bob@example.com changed the risk tier of vendor Globex"]
     team.assert_identical()
     assert alice.value("SELECT status FROM vendor WHERE id = ?", acme) == "pilot"
     assert alice.value("SELECT risk_tier FROM vendor WHERE id = ?", globex) == "high"
-    parents = alice.git("log", "-1", "--format=%P", "HEAD").split()
-    assert len(parents) == 2  # a real merge commit, no rewritten history
+    assert alice.git("rev-parse", "HEAD") == bob.git("rev-parse", "HEAD")
 
 
 def test_different_fields_of_the_same_vendor(team: Team) -> None:

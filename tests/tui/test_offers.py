@@ -10,6 +10,7 @@ from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 from vendortui.screens.confirm import ConfirmScreen
 from vendortui.screens.forms import FormScreen
+from vendortui.screens.vendor import VendorScreen
 
 
 def _runs(kb: KnowledgeBase) -> list[str]:
@@ -44,7 +45,12 @@ async def test_no_pii_no_offer_and_declining_starts_nothing(
         form = await _data_category_form(pilot)
         form.query_one("#field-name").value = "Build metrics"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Build metrics" in screen_text(tui), "the new category")
+        # The form's own input shows the name too: wait for the card's table to list it.
+        await wait_for(
+            pilot,
+            lambda: isinstance(tui.screen, VendorScreen) and "Build metrics" in screen_text(tui),
+            "the new category",
+        )
         assert not isinstance(tui.screen, (ConfirmScreen, FormScreen)), "no offer for no PII"
     assert _runs(tui_kb) == []
 

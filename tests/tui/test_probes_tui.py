@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
+from tests.probes.proxy import ConnectProxy
 from tests.tui.test_app import SIZE, home, on_form, open_datadog, palette_hit, screen_text
 from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
@@ -94,3 +97,28 @@ async def test_sweep_from_the_palette_shows_progress_and_stores_results(
         for s in tui_kb.probes.status(tui_kb.find_vendor_id(slug))
     }
     assert outcomes == {"one": "unreachable", "two": "unreachable"}
+
+
+async def test_auth_tab_says_the_probe_went_through_a_proxy(
+    tui: VendorTui, tui_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real CONNECT proxy that cannot reach the (closed) target answers 502: the verdict is
+    unreachable, and the list shows the proxy it went through (an information finding that
+    every short result shows)."""
+    relay = ConnectProxy().start()
+    try:
+        for name in ("NO_PROXY", "no_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTPS_PROXY", relay.url)
+        _add_probe(tui_kb, "datadog", "discovery")
+        async with tui.run_test(size=SIZE) as pilot:
+            await open_datadog(pilot)
+            await pilot.press("6")
+            await wait_for(pilot, lambda: "never run" in screen_text(tui), "the probes")
+            await pilot.press("r")
+            await wait_for(pilot, lambda: "UNREACHABLE" in screen_text(tui), "the verdict")
+            shown = screen_text(tui)
+            assert f"went through the proxy {relay.url}" in shown
+            assert "would not open a tunnel" in shown
+    finally:
+        relay.stop()

@@ -1,0 +1,109 @@
+"""Import and export, whole: read the file, plan, then write in one transaction or report.
+
+The file is read and parsed before the write lock is taken. A real import then plans again
+inside its ``BEGIN IMMEDIATE`` transaction (what it compares against cannot change under it)
+and writes there, so a file with one bad row writes nothing and a concurrent edit is never
+overwritten unseen.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO, cast
+
+from vendortui.app.db import Database
+from vendortui.app.errors import KbError
+from vendortui.app.identity import current_user
+from vendortui.app.interchange import backstage, csv_format, json_format
+from vendortui.app.interchange.apply import apply
+from vendortui.app.interchange.matching import Known
+from vendortui.app.interchange.plan import Plan, plan_records
+from vendortui.app.interchange.records import lead_teams, read_records
+from vendortui.app.interchange.report import refusal
+from vendortui.app.interchange.source import read_text
+from vendortui.app.interchange.tables import plan_document
+from vendortui.models.ids import utcnow
+
+Planner = Callable[[sqlite3.Connection], Plan]
+
+
+def _planner(path: Path, fmt: str, mapping: dict[str, str], allow_similar: bool) -> Planner:
+    """Parse the file now; return what plans it against a connection."""
+    text, name = read_text(path), str(path)
+    who, now = current_user(), utcnow()
+    if fmt == "json":
+        document = json_format.read(text, name)
+        return lambda conn: plan_document(conn, document, who=who, now=now)
+    if fmt == "csv":
+        records, problems = csv_format.read(text, name, mapping)
+        skipped = 0
+    else:
+        records, problems, skipped = backstage.read(text, name)
+
+    def plan(conn: sqlite3.Connection) -> Plan:
+        out = plan_records(Known.read(conn), records, who=who, now=now, allow_similar=allow_similar)
+        out.problems[:0] = problems
+        out.skipped = skipped
+        return out
+
+    return plan
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    fmt: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    allow_similar: bool = False,
+    dry_run: bool = False,
+) -> Plan:
+    """Import ``path``; a dry run only plans. ``KbError`` when a row cannot be imported."""
+    planner = _planner(path, fmt, mapping or {}, allow_similar)
+    if dry_run:
+        with db.read() as conn:
+            return planner(conn)
+    with db.write() as session:
+        # The write transaction's own sqlite3 connection: the plan reads under its lock.
+        plan = planner(cast(sqlite3.Connection, session.connection().connection.driver_connection))
+        if plan.problems:
+            raise refusal(plan)
+        apply(session, plan)
+    return plan
+
+
+def export(db: Database, fmt: str, out: TextIO) -> int:
+    """Write the knowledge base to ``out`` in ``fmt``; returns how many vendors."""
+    with db.read() as conn:
+        if fmt == "json":
+            return json_format.write(conn, out)
+        if fmt == "csv":
+            return csv_format.write(read_records(conn), out)
+        return backstage.write(read_records(conn), lead_teams(conn), out)
+
+
+def export_to(db: Database, fmt: str, target: Path | None) -> int:
+    """Export to ``target`` (replaced whole, never left half written) or standard output.
+
+    A CSV file starts with a UTF-8 byte-order mark, which spreadsheets need to read UTF-8.
+    """
+    if target is None:
+        return export(db, fmt, sys.stdout)
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise KbError(f"There is no folder {str(folder)!r} to write {target.name} into.")
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".vendortui-tmp")
+    try:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
+            count = export(db, fmt, out)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,91 @@
+"""At 80x24 every screen stays usable: who to call is on the card without scrolling, lists drop
+their least important columns before squeezing names, and what is cut shows an ellipsis."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+from tests.tui.test_app import home, on_vendor, screen_text
+from tests.waiting import wait_for
+from vendortui.app.kb import KnowledgeBase
+from vendortui.screens.app import VendorTui
+from vendortui.screens.vendor_list import MIN_FLEXIBLE, VendorList
+
+SMALL = (80, 24)
+LONG_NAME = "Enterprise Observability Platform Worldwide"
+
+
+async def test_lead_backup_and_how_to_reach_them_fit_80x24(tui: VendorTui) -> None:
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("enter")
+        await on_vendor(pilot, "Datadog")
+        shown = screen_text(tui)
+        for text in (
+            "Lead",
+            "Priya Raman",
+            "priya@example.com",
+            "+1-555-0142",
+            "Backup",
+            "Marcus Oyelaran",
+            "marcus@example.com",
+        ):
+            assert text in shown, f"{text!r} is not on the 80x24 card"
+        assert tui.screen.has_class("-narrow") and tui.screen.has_class("-short")
+
+
+async def test_a_long_description_never_pushes_the_people_off_screen(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    vendor = tui_kb.add_vendor(
+        LONG_NAME,
+        website="https://" + "very-long-subdomain." * 4 + "example.com",
+        description="A sentence that goes on. " * 40,
+    )
+    from vendortui.models import Person, Role
+
+    lead = tui_kb.create(Person, name="Ana Lima", email="ana@example.com", phone="+351 21 000")
+    backup = tui_kb.create(Person, name="Bo Chen", email="bo@example.com")
+    tui_kb.create(Role, vendor_id=vendor.id, person_id=lead.id, kind="lead")
+    tui_kb.create(Role, vendor_id=vendor.id, person_id=backup.id, kind="backup")
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("slash", *"enterprise", "enter")
+        await on_vendor(pilot, LONG_NAME)
+        shown = screen_text(tui)
+        for text in ("Ana Lima", "ana@example.com", "+351 21 000", "Bo Chen", "bo@example.com"):
+            assert text in shown, f"{text!r} is not on the 80x24 card"
+
+
+async def test_vendor_list_drops_columns_before_squeezing_names(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    tui_kb.add_vendor(LONG_NAME)
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        vendors = tui.screen.query_one(VendorList)
+        await wait_for(pilot, lambda: LONG_NAME[:10] in screen_text(tui), "the long name")
+        header = screen_text(tui).splitlines()
+        titles = next(line for line in header if line.strip().startswith("Vendor "))
+        assert "Category" not in titles and "Backup" not in titles
+        assert "Status" in titles and "Risk" in titles and "Lead" in titles
+        row = next(line for line in header if LONG_NAME[:10] in line)
+        shown = row.strip().split("…")[0]
+        assert row.count("…") == 1 and len(shown) >= MIN_FLEXIBLE - 1
+        assert LONG_NAME.startswith(shown)
+        assert [c.title for c in vendors.columns_for(118)] == [
+            "Vendor",
+            "Category",
+            "Status",
+            "Risk",
+            "Lead",
+            "Backup",
+        ], "at 120 columns nothing is dropped"
+
+
+async def test_footer_packs_its_keys_on_a_narrow_terminal(tui: VendorTui) -> None:
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        footer = tui.screen.query_one(Footer)
+        await wait_for(pilot, lambda: "? Keys" in screen_text(tui).splitlines()[-1], "footer")
+        assert footer.virtual_size.width <= SMALL[0]
