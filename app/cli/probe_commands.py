@@ -106,6 +106,8 @@ def probe(args: argparse.Namespace) -> int:
                     "kind": config.kind,
                     "outcome": report.outcome.value,
                     "duration_ms": report.duration_ms,
+                    "network_ms": report.network_ms,
+                    "overhead_ms": report.overhead_ms,
                     "latencies_ms": report.latencies_ms,
                     "findings": report.findings_json(),
                 }
@@ -118,7 +120,7 @@ def probe(args: argparse.Namespace) -> int:
             print(
                 strip_control(
                     f"{report.outcome.value.upper():<11} {vendor} / {config.name} "
-                    f"({report.duration_ms} ms)"
+                    f"(network {report.network_ms:.0f} ms, vendortui {report.overhead_ms} ms)"
                 )
             )
             for finding in report.findings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -76,6 +77,12 @@ def test_discovery_probe_passes_and_is_stored(db: Path, op_https: OpenIdProvider
     assert result.returncode == 0, result.stderr
     [item] = json.loads(result.stdout)
     assert (item["vendor"], item["probe"], item["outcome"]) == ("Okta", "discovery", "pass")
+    # The wire time is the measured steps' (discovery, JWKS), apart from vendortui's own share.
+    assert 0 < sum(item["latencies_ms"].values()) <= item["network_ms"] + 0.1
+    assert 0 <= item["overhead_ms"] <= item["duration_ms"] - int(item["network_ms"])
+    text = run(db, "probe", "okta")
+    assert re.fullmatch(r"PASS +Okta / discovery \(network \d+ ms, vendortui \d+ ms\)",
+                        text.stdout.splitlines()[0]), text.stdout  # fmt: skip
     listed = run(db, "probe", "list", "--json")
     assert json.loads(listed.stdout)[0]["outcome"] == "pass"
 
