@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
+
 import pytest
 
+from tests.checklists.test_walker_writes import line_of
 from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Vendor
+from vendortui.models.enums import ItemState
 from vendortui.screens.app import VendorTui
+from vendortui.screens.checklist_walker import ChecklistWalker
 from vendortui.screens.home import HomeScreen
 from vendortui.screens.vendor_list import AttentionList
 
@@ -50,3 +57,49 @@ async def test_vendor_list_attention_and_open_card_follow_a_teammate(
             pilot, lambda: app.current_vendor().card.vendor.category == "paging-by-teammate"
         )
     kb.db.close()
+
+
+async def test_the_checklist_walker_shows_a_teammates_tick(pg_url: str) -> None:
+    """Another process ticks an item of the run the walker shows: the tick appears in the
+    walker (its line and its progress) with no key pressed."""
+    kb = KnowledgeBase.open(pg_url)
+    vendor = kb.add_vendor("Acme Paging", status="production")
+    run = kb.checklists.start_run(vendor.id, "keep-the-lights-on")
+    app = VendorTui(kb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ChecklistWalker(run.id))
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ChecklistWalker) and app.screen.detail is not None,
+            "the walker showing the run",
+        )
+        walker = app.screen
+        assert isinstance(walker, ChecklistWalker)
+        item = walker.lines.items[0]
+        assert item.state == ItemState.OPEN
+        teammate = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", TICK, pg_url, item.id],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert teammate.returncode == 0, teammate.stderr
+        await wait_for(
+            pilot,
+            lambda: (
+                walker.lines.items[0].state == ItemState.DONE and "[x]" in line_of(app, item.text)
+            ),
+            "the walker showing the teammate's tick",
+        )
+    kb.db.close()
+
+
+TICK = """\
+import sys
+from vendortui.app.kb import KnowledgeBase
+kb = KnowledgeBase.open(sys.argv[1])
+kb.checklists.mark(sys.argv[2], "done")
+kb.db.close()
+"""
+"""The teammate's vendortui, in a process of its own: ticks one item on the server."""
