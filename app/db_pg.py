@@ -32,7 +32,14 @@ from psycopg.adapt import Loader
 
 from vendortui.app import dbfile
 from vendortui.app.db import Database, _as_kb_error
-from vendortui.app.dburl import libpq_url, redact, secrets_of, sqlalchemy_url
+from vendortui.app.dburl import (
+    keyring_ref,
+    libpq_url,
+    redact,
+    secrets_of,
+    sqlalchemy_url,
+    with_password,
+)
 from vendortui.app.errors import KbError, ReadOnlyError
 from vendortui.app.paths import files_only
 
@@ -51,6 +58,8 @@ SESSION_OPTIONS = "-c TimeZone=UTC"
 CHANNEL = "vendortui"
 """Every write transaction NOTIFYs here on commit; open TUIs LISTEN and re-read."""
 WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
+NO_PASSWORD = "no password supplied"
+"""libpq's words when the server wants a password and libpq found none to send."""
 
 
 class _Timestamp(Loader):
@@ -216,7 +225,7 @@ class PgDatabase(Database):
                     )
                 from vendortui.app.migrate import upgrade_server
 
-                upgrade_server(url)
+                upgrade_server(db.url)
             if not can_write:
                 db.readonly = True
                 db.notice = (
@@ -257,10 +266,40 @@ class PgDatabase(Database):
             writable = bool(granted and granted[0])
         return revision, writable
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self, **options: Any) -> psycopg.Connection[Any]:
+        """A new connection; the first that the server refuses for want of a password (none
+        in the URL, ``PGPASSWORD`` or the password file) retries with the OS keyring's."""
+        try:
+            return self._connect_once(**options)
+        except psycopg.OperationalError as error:
+            if not self._password_from_keyring(error):
+                raise
+            return self._connect_once(**options)
+
+    def _connect_once(self, **options: Any) -> psycopg.Connection[Any]:
         return psycopg.connect(
-            libpq_url(self.url), connect_timeout=CONNECT_TIMEOUT_S, options=SESSION_OPTIONS
+            libpq_url(self.url),
+            connect_timeout=CONNECT_TIMEOUT_S,
+            options=SESSION_OPTIONS,
+            **options,
         )
+
+    def _password_from_keyring(self, error: psycopg.OperationalError) -> bool:
+        """Put the keyring's password for this URL into ``self.url`` (from then on it is
+        handled as a password typed into the URL: used by every connection, never shown).
+        False when libpq did not lack a password, or the keyring holds none for this URL."""
+        if NO_PASSWORD not in str(error) or urlsplit(self.url).password is not None:
+            return False
+        from vendortui.app.secrets import SecretStoreUnavailable, get_secret
+
+        try:
+            password = get_secret(keyring_ref(self.url))
+        except SecretStoreUnavailable:
+            return False
+        if not password:
+            return False
+        self.url = with_password(self.url, password)
+        return True
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -337,6 +376,11 @@ class PgDatabase(Database):
                 f"Your database user may not change {self.label} ({message}); nothing was changed."
             )
         if isinstance(original, psycopg.OperationalError):
+            if NO_PASSWORD in message:
+                message += (
+                    f"; put it in ~/.pgpass or PGPASSWORD, or in the OS keyring with "
+                    f"`vendortui secret set --db-url {redact(self.url)}`"
+                )
             return ServerUnreachable(self.label, message)
         if isinstance(original, psycopg.Error):
             return KbError(f"The team server {self.label} refused: {message}; nothing was changed.")
@@ -378,9 +422,7 @@ class PgDatabase(Database):
         def run() -> None:
             while not stop.is_set():
                 try:
-                    with psycopg.connect(
-                        libpq_url(self.url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
-                    ) as conn:
+                    with self._connect(autocommit=True) as conn:
                         conn.execute(f"LISTEN {CHANNEL}")
                         while not stop.is_set():
                             notes = conn.notifies(timeout=LISTEN_POLL_S, stop_after=1)

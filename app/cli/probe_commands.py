@@ -230,14 +230,32 @@ def probe_list(args: argparse.Namespace) -> int:
 
 
 def _secret_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("vendor", metavar="VENDOR")
-    parser.add_argument("probe", metavar="PROBE", help="the probe's name")
+    parser.add_argument("vendor", metavar="VENDOR", nargs="?")
+    parser.add_argument("probe", metavar="PROBE", nargs="?", help="the probe's name")
+    parser.add_argument(
+        "--db-url",
+        metavar="URL",
+        help="instead of a probe's: the password of this postgresql:// team server (used "
+        "when neither the URL, PGPASSWORD nor ~/.pgpass has one)",
+    )
     add_db_argument(parser)
 
 
 def _ref(args: argparse.Namespace) -> str:
+    """The keyring entry the command is about: a probe's client secret or, with
+    ``--db-url``, a team server's password (``postgresql://user@host:port/db``)."""
+    from vendortui.app.dburl import is_server_url, keyring_ref
     from vendortui.app.kb import KnowledgeBase
 
+    if args.db_url is not None:
+        if args.vendor or not is_server_url(args.db_url):
+            raise KbError(
+                "--db-url takes one postgresql:// URL and no VENDOR or PROBE; "
+                "e.g. --db-url postgresql://me@db.example/kb."
+            )
+        return keyring_ref(args.db_url)
+    if not args.probe:
+        raise KbError("Name a VENDOR and a PROBE, or a team server with --db-url URL.")
     kb = KnowledgeBase(open_db(args, for_writing=False))
     config = kb.probes.find(kb.find_vendor_id(args.vendor), args.probe)
     if not config.secret_ref:
@@ -245,7 +263,11 @@ def _ref(args: argparse.Namespace) -> str:
     return config.secret_ref
 
 
-@command("secret set", "store a probe's client secret in the OS keyring", _secret_args)
+@command(
+    "secret set",
+    "store a probe's client secret or a team server's password in the OS keyring",
+    _secret_args,
+)
 def secret_set(args: argparse.Namespace) -> int:
     """Prompt without echo (or read one line from a pipe) and store it in the keyring."""
     import getpass
@@ -254,7 +276,7 @@ def secret_set(args: argparse.Namespace) -> int:
 
     ref = _ref(args)
     if sys.stdin.isatty():
-        value = getpass.getpass(f"Client secret for {ref} (not shown): ")
+        value = getpass.getpass(f"Secret for {ref} (not shown): ")
     else:
         value = sys.stdin.readline().rstrip("\n")
     if not value:
@@ -264,7 +286,11 @@ def secret_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("secret delete", "remove a probe's client secret from the OS keyring", _secret_args)
+@command(
+    "secret delete",
+    "remove a probe's client secret or a server's password from the keyring",
+    _secret_args,
+)
 def secret_delete(args: argparse.Namespace) -> int:
     """Delete the keyring entry (revoking it at the vendor is up to you)."""
     from vendortui.app.secrets import delete_secret
