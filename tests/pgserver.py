@@ -57,6 +57,8 @@ class PgServer:
     port: int
     bin: Path
     as_postgres: bool
+    tls: bool = False
+    """Whether ``start`` serves TLS with the ``server.crt``/``server.key`` in its data folder."""
 
     def url(self, database: str = "postgres", user: str = "postgres") -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -73,6 +75,8 @@ class PgServer:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200"
         )
+        if self.tls:
+            options += " -c ssl=on"
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"),
             "-l", str(self.folder / "log"), "-w", "-o", options, "start",
@@ -91,14 +95,18 @@ class PgServer:
             conn.execute(statement)
 
 
-def start_server() -> PgServer:
-    """initdb a new cluster in a temporary folder and start it on a free loopback port."""
+def start_server(tls: tuple[bytes, bytes] | None = None) -> PgServer:
+    """initdb a new cluster in a temporary folder and start it on a free loopback port.
+
+    ``tls``: ``(certificate chain PEM, private key PEM)`` to serve TLS with (``ssl=on`` reads
+    them as ``server.crt``/``server.key`` from the data folder; the key must be the server
+    user's alone)."""
     pgbin = server_bin()
     if pgbin is None:
         raise FileNotFoundError(MISSING)
     as_postgres = os.geteuid() == 0
     folder = Path(tempfile.mkdtemp(prefix="vendortui-pg-"))
-    server = PgServer(folder, free_port(), pgbin, as_postgres)
+    server = PgServer(folder, free_port(), pgbin, as_postgres, tls=tls is not None)
     if as_postgres:
         os.chmod(folder, 0o755)
         shutil.chown(folder, "postgres", "postgres")
@@ -106,10 +114,15 @@ def start_server() -> PgServer:
         str(pgbin / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
         "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
     )  # fmt: skip
-    hba = folder / "data" / "pg_hba.conf"
-    hba.write_text(HBA)
-    if as_postgres:
-        shutil.chown(hba, "postgres", "postgres")
+    files = {"pg_hba.conf": HBA.encode()}
+    if tls is not None:
+        files |= {"server.crt": tls[0], "server.key": tls[1]}
+    for name, content in files.items():
+        path = folder / "data" / name
+        path.write_bytes(content)
+        path.chmod(0o600)
+        if as_postgres:
+            shutil.chown(path, "postgres", "postgres")
     server.start()
     return server
 

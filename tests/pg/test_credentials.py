@@ -7,10 +7,7 @@ stored lets vendortui in. The password must reach no file, dump, output or log.
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ import keyring
 import pytest
 from keyring.backends import SecretService
 
+from tests.pg.cli import files_holding, vendortui
 from tests.pgserver import PgServer
 
 pytestmark = pytest.mark.skipif(
@@ -43,23 +41,6 @@ def role_url(pg_server: PgServer) -> Iterator[tuple[str, str]]:
     delete_secret(keyring_ref(url))
     pg_server.sql(f"DROP DATABASE {name} WITH (FORCE)")
     pg_server.sql(f"DROP ROLE {name}")
-
-
-def vendortui(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The command line in a fresh process whose files all land under ``home``, with no
-    libpq password anywhere (no PGPASSWORD, a password file that does not exist)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "VENDORTUI_"))}
-    for kind in ("DATA", "CONFIG", "STATE", "CACHE"):
-        env[f"XDG_{kind}_HOME"] = str(home / kind.lower())
-    env["PGPASSFILE"] = str(home / "no-pgpass")
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
 
 
 def test_the_keyring_holds_the_servers_password_and_nothing_else_does(
@@ -96,9 +77,7 @@ def test_the_keyring_holds_the_servers_password_and_nothing_else_does(
 
     for done in outputs:
         assert password not in done.stdout + done.stderr
-    written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    for path in written:
-        assert password.encode() not in path.read_bytes(), f"the password reached {path}"
+    assert files_holding(tmp_path, password) == []
 
 
 def test_secret_set_with_db_url_takes_no_vendor(role_url: tuple[str, str], tmp_path: Path) -> None:

@@ -1,0 +1,31 @@
+"""The command line against a team server, in a fresh process sealed from this machine's
+credentials and files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def vendortui(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``vendortui ARGS`` whose files all land under ``home``, with no libpq password anywhere
+    (no PGPASSWORD, a password file that does not exist) and no VENDORTUI_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "VENDORTUI_"))}
+    for kind in ("DATA", "CONFIG", "STATE", "CACHE"):
+        env[f"XDG_{kind}_HOME"] = str(home / kind.lower())
+    env["PGPASSFILE"] = str(home / "no-pgpass")
+    return subprocess.run(
+        [sys.executable, "-m", "vendortui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def files_holding(home: Path, secret: str) -> list[Path]:
+    """Every file under ``home`` with ``secret`` in it (the log, config, offline copy...)."""
+    return [p for p in home.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
