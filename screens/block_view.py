@@ -231,6 +231,17 @@ class BlockView(ScrollView, can_focus=True):
             y = self._offsets[anchor] + min(within, self._heights[anchor] - 1)
             self.scroll_to(y=y, animate=False)
 
+    def settled(self) -> bool:
+        """Every block is handed over, the ones in view are drawn at their real heights, and
+        the scrollbar already matches: what a test or bench waits for before looking."""
+        needs_bar = self.virtual_size.height > self.scrollable_content_region.height
+        in_view = self._visible(round(self.scroll_y))
+        return (
+            self.complete
+            and all(index in self._cache for index in in_view)
+            and self.show_vertical_scrollbar == needs_bar
+        )
+
     def _visible(self, top: int) -> Iterator[int]:
         index = max(0, bisect_right(self._offsets, top) - 1)
         bottom = top + self.scrollable_content_region.height

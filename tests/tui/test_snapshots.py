@@ -47,9 +47,10 @@ def test_runbook_snapshot(tui: VendorTui, snap_compare: Any, size: str) -> None:
         await open_datadog(pilot)
         await pilot.press("4")
         await runbook_text(pilot, "First five minutes")
-        # The scrollbar's size follows the estimated height of blocks not yet handed over.
+        # Whether the scrollbar shows follows the heights of the blocks drawn so far.
         view = pilot.app.screen.query_one(BlockView)
-        await wait_for(pilot, lambda: view.complete, "the whole runbook")
+        await wait_for(pilot, view.settled, "the runbook drawn at its real height")
+        await pilot.wait_for_scheduled_animations()  # the tab bar scrolling to its tab
 
     assert snap_compare(tui, terminal_size=SIZES[size], run_before=open_runbook)
 
