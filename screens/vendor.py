@@ -51,6 +51,25 @@ if TYPE_CHECKING:
 
 TABS = ("overview", "people", "data", "runbook", "events", "auth", "checklists", "public")
 
+TAB_NAMES: dict[str, tuple[str, str]] = {
+    "overview": ("Overview", "Overview"),
+    "people": ("People", "People"),
+    "data": ("Data", "Data"),
+    "runbook": ("Runbook", "Runbook"),
+    "events": ("Events", "Events"),
+    "auth": ("Auth", "Auth"),
+    "checklists": ("Checklists", "Checks"),
+    "public": ("Public data", "Public"),
+}
+"""Each tab's name, full and on a narrow terminal: the short ones keep all eight tabs inside 80
+columns (the full ones cut the last tab to "8 Publ")."""
+
+
+def tab_label(tab: str, *, narrow: bool) -> str:
+    """The tab bar's label of ``tab``: its key (1-8) and its name."""
+    full, short = TAB_NAMES[tab]
+    return f"{TABS.index(tab) + 1} {short if narrow else full}"
+
 
 def _auth_panel(vendor_id: str) -> Widget:
     from vendortui.screens.auth_panel import AuthPanel
@@ -185,7 +204,7 @@ class VendorScreen(Screen[None]):
         yield Static(id="vendor-title", classes="title-bar")
         with TabbedContent(initial="overview", id="vendor-tabs"):
             with (
-                TabPane("1 Overview", id="overview"),
+                TabPane(tab_label("overview", narrow=False), id="overview"),
                 VerticalScroll(id="overview-scroll"),  # a scrollbar, never a silent cut
                 Horizontal(id="overview-columns"),
             ):
@@ -198,20 +217,20 @@ class VendorScreen(Screen[None]):
                     yield Static(id="panel-sso", classes="panel")
                     yield Static(id="panel-data", classes="panel")
                     yield Static(id="panel-contract", classes="panel")
-            with TabPane("2 People", id="people"):
+            with TabPane(tab_label("people", narrow=False), id="people"):
                 yield KeyTable(id="roles-table")
-            with TabPane("3 Data", id="data"):
+            with TabPane(tab_label("data", narrow=False), id="data"):
                 yield KeyTable(id="data-table")
-            with TabPane("4 Runbook", id="runbook"):
+            with TabPane(tab_label("runbook", narrow=False), id="runbook"):
                 yield RunbookPane(id="runbook-pane")
-            with TabPane("5 Events", id="events"):
+            with TabPane(tab_label("events", narrow=False), id="events"):
                 yield KeyTable(id="events-table")
                 yield Static(id="event-detail")
-            with TabPane("6 Auth", id="auth"):
+            with TabPane(tab_label("auth", narrow=False), id="auth"):
                 yield Vertical(id="slot-auth", classes="slot")
-            with TabPane("7 Checklists", id="checklists"):
+            with TabPane(tab_label("checklists", narrow=False), id="checklists"):
                 yield Vertical(id="slot-checklists", classes="slot")
-            with TabPane("8 Public data", id="public"):
+            with TabPane(tab_label("public", narrow=False), id="public"):
                 yield Vertical(id="slot-public", classes="slot")
         yield Footer()
 
@@ -233,8 +252,22 @@ class VendorScreen(Screen[None]):
             "Data category", "PII", "Encrypted", "Description"
         )
         self.query_one("#events-table", KeyTable).add_columns("When", "Kind", "Title", "By")
+        self._label_tabs()
         if self.card is not None:
             self.show_card(self.card)
+
+    def on_resize(self) -> None:
+        # This handler runs before ``Screen._on_resize`` sets the size classes: label after it.
+        self.call_after_refresh(self._label_tabs)
+
+    def _label_tabs(self) -> None:
+        """Short tab names when the screen is narrow (the app's ``-narrow`` size class)."""
+        narrow = self.has_class("-narrow")
+        tabs = self.query_one(TabbedContent)
+        for tab in TABS:
+            label = tab_label(tab, narrow=narrow)
+            if tabs.get_tab(tab).label.plain != label:
+                tabs.get_tab(tab).label = label
 
     # Data -------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from tests.tui.test_app import home, on_vendor, screen_text
 from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
+from vendortui.screens.vendor import TABS, tab_label
 from vendortui.screens.vendor_list import MIN_FLEXIBLE, VendorList
 
 SMALL = (80, 24)
@@ -89,3 +90,20 @@ async def test_footer_packs_its_keys_on_a_narrow_terminal(tui: VendorTui) -> Non
         footer = tui.screen.query_one(Footer)
         await wait_for(pilot, lambda: "? Keys" in screen_text(tui).splitlines()[-1], "footer")
         assert footer.virtual_size.width <= SMALL[0]
+
+
+async def test_every_vendor_tab_label_is_whole_at_80_columns(tui: VendorTui) -> None:
+    def tab_line() -> str:
+        return next(line for line in screen_text(tui).splitlines() if "1 Overview" in line)
+
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("enter")
+        await on_vendor(pilot, "Datadog")
+        narrow = [tab_label(tab, narrow=True) for tab in TABS]
+        await wait_for(pilot, lambda: all(label in tab_line() for label in narrow), "tabs")
+        assert len(tab_line().rstrip()) <= SMALL[0]
+        await pilot.resize_terminal(120, 40)
+        wide = [tab_label(tab, narrow=False) for tab in TABS]
+        await wait_for(pilot, lambda: all(label in tab_line() for label in wide), "full names")
+        assert "8 Public data" in wide and "7 Checklists" in wide
