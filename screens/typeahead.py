@@ -102,7 +102,14 @@ class TypeAhead:
     # Delivery ---------------------------------------------------------------------------------
 
     def feed(self, event: events.Event) -> None:
-        """A key or a paste from the terminal: queue it and deliver what may go now."""
+        """A key or a paste from the terminal: queue it and deliver what may go now.
+
+        Keys typed while vendortui is still starting reach a terminal that is not yet in raw
+        mode, which turns Enter into a line feed (``ctrl+j``); nothing here binds ``ctrl+j``,
+        so it is taken as the Enter it was.
+        """
+        if isinstance(event, events.Key) and event.key == "ctrl+j":
+            event = events.Key("enter", "\r")
         self.waiting.append(event)
 
     async def pump(self) -> None:

@@ -149,6 +149,25 @@ def test_a_burst_typed_at_launch_opens_the_card_and_its_runbook(tmp_path: Path) 
     assert names == ["Datadog", "GitLab", "LaunchDarkly", "Okta"]
 
 
+def test_keys_typed_before_the_app_has_the_terminal_still_open_the_card(tmp_path: Path) -> None:
+    """Typed the moment ``vendortui`` is launched (as ``tmux send-keys`` or a fast typist do),
+    the burst meets a terminal not yet in raw mode, whose line discipline turns Enter into a
+    line feed: ``/GitLa``, Enter, ``4`` must still open GitLab's runbook."""
+    db = tmp_path / "kb.db"
+    kb = KnowledgeBase.open(db)
+    build(kb)
+    kb.add_vendor("GitLab", category="ci")
+    kb.db.close()
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    app = Pty(db, env)
+    try:
+        app.send("/GitLa\r4")
+        app.expect("Keep this short")
+        assert b"GitLab" in app.output
+    finally:
+        app.close()
+
+
 def test_start_up_path_does_not_import_sqlmodel() -> None:
     """The first frame must not wait for SQLModel (about 270 ms to import): the app and the
     home screen import without it, and so does the vendor screen the warm-up prepares for."""
