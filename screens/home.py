@@ -20,6 +20,7 @@ from vendortui.app.attention import AttentionItem
 from vendortui.app.errors import KbError
 from vendortui.app.queries import VendorRow, filter_rows
 from vendortui.app.text import safe
+from vendortui.screens.typeahead import BindingsWhenIdle
 from vendortui.screens.vendor_list import AttentionList, VendorList, VirtualList
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class FilterInput(Input):
         self.screen.query_one(VendorList).cursor += step
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(BindingsWhenIdle, Screen[None]):
     """Attention list on top, the vendor list below, the filter between them."""
 
     app: VendorTui

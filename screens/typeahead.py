@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from vendortui.screens.app import VendorTui
@@ -183,3 +184,26 @@ class TypeAhead:
         for node in nodes:
             if not node.call_later(passed):
                 passed()
+
+
+class BindingsWhenIdle(Screen):
+    """A screen whose footer is redrawn once the keys typed ahead have landed.
+
+    Textual's ``Footer`` recomposes every key it shows whenever the screen's bindings may have
+    changed (mount, each focus change), about the cost of a whole frame. A burst such as
+    ``/GitLa`` + Enter at launch changes focus on the way to the card and never reads the
+    footer it passes through, so those rebuilds only delayed the card; one rebuild after the
+    burst shows the bindings in effect. With no key waiting it happens after the next refresh.
+    """
+
+    app: VendorTui
+    _bindings_due = False
+
+    def refresh_bindings(self) -> None:
+        if not self._bindings_due:
+            self._bindings_due = True
+            self.app.typeahead.when_idle(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_due = False
+        super().refresh_bindings()
