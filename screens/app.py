@@ -117,12 +117,14 @@ class VendorTui(App[None]):
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Push, and keep typed keys for the new screen until it is mounted and focused."""
         result = super().push_screen(*args, **kwargs)
+        self.typeahead.end_batch()
         self.typeahead.hold_until_settled(self.screen)
         return result
 
     def pop_screen(self) -> Any:
         """Pop, and keep typed keys until the screen below has resumed (its focus back)."""
         result = super().pop_screen()
+        self.typeahead.end_batch()
         self.typeahead.hold_until_settled(self.screen)
         return result
 

@@ -145,6 +145,8 @@ class HomeScreen(BindingsWhenIdle, Screen[None]):
         self.app.show_conflicts()
 
     def on_screen_resume(self) -> None:
+        # Textual's own resume handler, run just before, drew the screen.
+        self.app.typeahead.first_frame()
         if self.stale:
             self.stale = False
             self.refresh_data()
