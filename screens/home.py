@@ -2,7 +2,8 @@
 
 The first frame must not wait for SQLModel, so this module imports nothing that does, and the
 vendor list is read with ``kb.vendor_rows()`` (stdlib ``sqlite3``) before the first paint.
-The attention list (a heavier query) arrives from a thread worker right after.
+The attention list (a heavier query) arrives from a thread worker once the keys typed ahead
+have landed, and the footer is rebuilt then too (``BindingsWhenIdle``).
 """
 
 from __future__ import annotations

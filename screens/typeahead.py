@@ -17,7 +17,9 @@ a form's data read in a thread worker (until the screen it opens is up).
 ``when_idle`` runs background work (the attention list, warm-up imports) only once the keys
 typed ahead have all landed: a thread running Python code takes the GIL for up to 5 ms each
 time the UI thread's event loop lets it go, and a key takes dozens of such hops, so at launch
-``/GitLa`` + Enter took three times as long with those threads running.
+``/GitLa`` + Enter took three times as long with those threads running. For the same reason
+a burst draws nothing for the screen it passes through (``_batch_burst``) and the home
+screen's footer is rebuilt once, after it (``BindingsWhenIdle``).
 """
 
 from __future__ import annotations
