@@ -144,7 +144,8 @@ class TypeAhead:
             if self._batch_timer is not None:
                 self._batch_timer.stop()
             batch.__exit__(None, None, None)
-            self.app.screen.refresh()
+            if self.app.screen_stack:  # none left while the app shuts down
+                self.app.screen.refresh()
 
     # Delivery ---------------------------------------------------------------------------------
 
