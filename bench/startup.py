@@ -8,6 +8,11 @@ vendor typed straight away (``/GitLa`` + Enter written in one write right after 
 an on-call engineer does), a filter keystroke until the new match count is drawn, Enter until
 the vendor card is drawn, and the RSS after all that.
 
+Each start-up case also reads the CPU time the app had used when its marker was drawn: on a
+busy machine wall clock depends on what else runs (both sides of a ratio measured minutes
+apart see different loads), while CPU time is the work done. The targets are judged on wall
+clock, as the issue asks; the CPU ratios are printed beside them.
+
     .venv/bin/python bench/startup.py [--runs 7] [--vendors 10000]
 
 Exits 1 if a target is missed.
@@ -130,6 +135,11 @@ class Terminal:
         os.write(self.fd, keys.encode())
         return self.wait_for(*markers, since=mark) - sent
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the app has used so far, from /proc."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         """Resident memory of the app process, from /proc."""
         status = Path(f"/proc/{self.pid}/status").read_text()
@@ -153,22 +163,28 @@ class Terminal:
             os.close(self.fd)
 
 
-def first_frame(code: str, markers: tuple[str, ...], *args: str) -> float:
-    """Seconds from spawning ``code`` until a frame with all ``markers`` is written."""
+Sample = tuple[float, float]
+"""Seconds of wall clock from the spawn, and of CPU used by the app, until a marker is drawn."""
+
+
+def first_frame(code: str, markers: tuple[str, ...], *args: str) -> Sample:
+    """From spawning ``code`` until a frame with all ``markers`` is written."""
     terminal = Terminal(code, *args)
     try:
-        return terminal.wait_for(*markers) - terminal.started
+        wall = terminal.wait_for(*markers) - terminal.started
+        return wall, terminal.cpu_seconds()
     finally:
         terminal.close()
 
 
-def card_typed_at_once(db: Path) -> float:
-    """Seconds from spawning vendortui, with ``/GitLa`` + Enter written in one write at once,
-    until the GitLab card is drawn: the cold path an on-call engineer takes."""
+def card_typed_at_once(db: Path) -> Sample:
+    """From spawning vendortui, with ``/GitLa`` + Enter written in one write at once, until
+    the GitLab card is drawn: the cold path an on-call engineer takes."""
     terminal = Terminal(VENDORTUI, str(db))
     try:
         os.write(terminal.fd, b"/GitLa\r")
-        return terminal.wait_for("GitLab", *CARD_MARKERS) - terminal.started
+        wall = terminal.wait_for("GitLab", *CARD_MARKERS) - terminal.started
+        return wall, terminal.cpu_seconds()
     finally:
         terminal.close()
 
@@ -228,7 +244,7 @@ def main() -> int:
         big_kb.db.close()
         total = len(big_rows)
 
-        cases: dict[str, Callable[[], float]] = {
+        cases: dict[str, Callable[[], Sample]] = {
             "baseline": lambda: first_frame(MINIMAL_APP, ("baseline-ready",)),
             "demo": lambda: first_frame(
                 VENDORTUI, (f"{demo_count} of {demo_count} vendors",), str(demo_db)
@@ -238,28 +254,38 @@ def main() -> int:
         }
         for run in cases.values():  # warm the OS file cache and .pyc files once
             run()
-        samples: dict[str, list[float]] = {name: [] for name in cases}
+        samples: dict[str, list[Sample]] = {name: [] for name in cases}
         for _ in range(args.runs):
             for name, run in cases.items():  # interleaved, so drift hits every case alike
                 samples[name].append(run())
-        baseline, demo, big, card = (
-            median_ms(samples[name]) for name in ("baseline", "demo", "10k", "card")
-        )
+        wall = {name: median_ms([spent for spent, _ in runs]) for name, runs in samples.items()}
+        cpu = {name: median_ms([used for _, used in runs]) for name, runs in samples.items()}
         keystrokes, opens, rss = interactive(big_db, total, big_rows)
 
     figures = {
-        "start-up, demo data (x baseline)": demo / baseline,
-        "launch to card typed at once, demo data (x baseline)": card / baseline,
-        "start-up, 10k vendors (x baseline)": big / baseline,
+        "start-up, demo data (x baseline)": wall["demo"] / wall["baseline"],
+        "launch to card typed at once, demo data (x baseline)": wall["card"] / wall["baseline"],
+        "start-up, 10k vendors (x baseline)": wall["10k"] / wall["baseline"],
         "filter keystroke, 10k vendors (ms, median)": median_ms(keystrokes),
         "vendor screen open, 10k vendors (ms, median)": median_ms(opens),
         "RSS, 10k vendors (MB)": rss,
     }
     print(f"pty {COLUMNS}x{LINES}, median of {args.runs} runs (first frame written to the pty)")
-    print(f"  minimal Textual app, first frame       {baseline:7.0f} ms")
-    print(f"  vendortui, {demo_count} demo vendors listed       {demo:7.0f} ms")
-    print(f"  vendortui, {total} vendors listed     {big:7.0f} ms")
-    print(f"  vendortui, launch to GitLab's card     {card:7.0f} ms  (/GitLa + Enter at once)")
+    load = os.getloadavg()[0]
+    print(f"  load average {load:.1f} on {os.cpu_count()} cores; wall clock, then CPU used")
+    rows = [
+        ("baseline", "minimal Textual app, first frame", ""),
+        ("demo", f"vendortui, {demo_count} demo vendors listed", ""),
+        ("10k", f"vendortui, {total} vendors listed", ""),
+        ("card", "vendortui, launch to GitLab's card", "  (/GitLa + Enter at once)"),
+    ]
+    for name, label, note in rows:
+        print(f"  {label:<38} {wall[name]:7.0f} ms {cpu[name]:6.0f} ms{note}")
+    print(
+        "  CPU x baseline CPU: demo {:.2f}, 10k {:.2f}, launch to card {:.2f}".format(
+            *(cpu[name] / cpu["baseline"] for name in ("demo", "10k", "card"))
+        )
+    )
     print(
         f"  filter keystrokes: {len(keystrokes)}, max {max(keystrokes) * 1000:.0f} ms;"
         f" vendor opens: {len(opens)}, max {max(opens) * 1000:.0f} ms"

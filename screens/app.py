@@ -1,11 +1,13 @@
 """The vendortui Textual App: screens, global keys, theme, and the flows every screen shares.
 
 Start-up path: this module and the home screen import no SQLModel (about 270 ms). The home
-screen reads the vendor list with stdlib ``sqlite3``; after the first frame a thread worker
-imports the vendor screen's module, and the card is read with stdlib ``sqlite3`` too
-(``kb.card_view``), so a vendor typed straight after launch opens without the ORM. SQLModel,
-needed only by edits (which save in workers), is imported in a worker once the first card is
-on screen, off the path of the keys that opened it.
+screen reads the vendor list with stdlib ``sqlite3``; the card is read with stdlib ``sqlite3``
+too (``kb.card_view``), so a vendor typed straight after launch opens without the ORM.
+Background work (warm-up imports, the attention list) waits until the keys typed ahead have
+landed (``TypeAhead.when_idle``), and the screens those keys pass through draw no frames
+(``TypeAhead`` batches them): on two busy cores every frame and every thread competes with
+the card. SQLModel, needed only by edits (which save in workers), is imported in a worker once
+the first card is on screen, off the path of the keys that opened it.
 
 The flows that several screens and the command palette share (add/edit/delete a vendor, edit
 a person, confirm a delete) live here so there is one of each.
@@ -117,12 +119,14 @@ class VendorTui(App[None]):
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Push, and keep typed keys for the new screen until it is mounted and focused."""
         result = super().push_screen(*args, **kwargs)
+        self.typeahead.end_batch()
         self.typeahead.hold_until_settled(self.screen)
         return result
 
     def pop_screen(self) -> Any:
         """Pop, and keep typed keys until the screen below has resumed (its focus back)."""
         result = super().pop_screen()
+        self.typeahead.end_batch()
         self.typeahead.hold_until_settled(self.screen)
         return result
 

@@ -2,7 +2,8 @@
 
 The first frame must not wait for SQLModel, so this module imports nothing that does, and the
 vendor list is read with ``kb.vendor_rows()`` (stdlib ``sqlite3``) before the first paint.
-The attention list (a heavier query) arrives from a thread worker right after.
+The attention list (a heavier query) arrives from a thread worker once the keys typed ahead
+have landed, and the footer is rebuilt then too (``BindingsWhenIdle``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vendortui.app.attention import AttentionItem
 from vendortui.app.errors import KbError
 from vendortui.app.queries import VendorRow, filter_rows
 from vendortui.app.text import safe
+from vendortui.screens.typeahead import BindingsWhenIdle
 from vendortui.screens.vendor_list import AttentionList, VendorList, VirtualList
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ class FilterInput(Input):
         self.screen.query_one(VendorList).cursor += step
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(BindingsWhenIdle, Screen[None]):
     """Attention list on top, the vendor list below, the filter between them."""
 
     app: VendorTui
@@ -144,6 +146,8 @@ class HomeScreen(Screen[None]):
         self.app.show_conflicts()
 
     def on_screen_resume(self) -> None:
+        # Textual's own resume handler, run just before, drew the screen.
+        self.app.typeahead.first_frame()
         if self.stale:
             self.stale = False
             self.refresh_data()

@@ -17,17 +17,22 @@ a form's data read in a thread worker (until the screen it opens is up).
 ``when_idle`` runs background work (the attention list, warm-up imports) only once the keys
 typed ahead have all landed: a thread running Python code takes the GIL for up to 5 ms each
 time the UI thread's event loop lets it go, and a key takes dozens of such hops, so at launch
-``/GitLa`` + Enter took three times as long with those threads running.
+``/GitLa`` + Enter took three times as long with those threads running. For the same reason
+a burst draws nothing for the screen it passes through (``_batch_burst``) and the home
+screen's footer is rebuilt once, after it (``BindingsWhenIdle``).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.timer import Timer
 
 if TYPE_CHECKING:
     from vendortui.screens.app import VendorTui
@@ -39,6 +44,10 @@ must never leave the keyboard dead. Every path releases its hold long before tha
 MAX_ROUNDS = 100
 """How many times one key waits for a busy node before the next key goes anyway: something
 that never stops posting (a bug, an endless animation) must not stop the keyboard."""
+
+BATCH_LIMIT = 0.5
+"""Seconds a burst may keep the screen from being redrawn: a long burst still shows its
+progress twice a second."""
 
 Release = Callable[[], None]
 
@@ -53,6 +62,10 @@ class TypeAhead:
         self.in_flight = False
         self.rounds = 0
         self.idle_jobs: list[Callable[[], object]] = []
+        self.drawn = False
+        """Set once the first screen has been drawn; a burst never hides the first frame."""
+        self._batch: AbstractContextManager[None] | None = None
+        self._batch_timer: Timer | None = None
 
     # Holds ------------------------------------------------------------------------------------
 
@@ -95,9 +108,44 @@ class TypeAhead:
     def _run_idle(self) -> None:
         if self.in_flight or self.holds or self.waiting:
             return
+        self.end_batch()
         jobs, self.idle_jobs = self.idle_jobs, []
         for job in jobs:
             self.app.call_after_refresh(job)
+
+    # Frames a burst passes through -----------------------------------------------------------
+
+    def first_frame(self) -> None:
+        """The first screen has been drawn: a burst typed during start-up may now hide what
+        it passes through."""
+        self.drawn = True
+        self._batch_burst()
+
+    def _batch_burst(self) -> None:
+        """While more than one key is on its way, let nothing be redrawn (``batch_update``).
+
+        Each key of ``/GitLa`` + Enter changed the home screen, and each change was laid out
+        and rendered (the first one everything mounted since the first frame), only to be
+        covered by the card a moment later: about a fifth of the launch-to-card time. The
+        batch ends when the keys have landed, when a screen is pushed or popped (the new one
+        draws at once), or after ``BATCH_LIMIT``.
+        """
+        if self._batch is not None or not self.drawn:
+            return
+        if len(self.waiting) + self.in_flight > 1:
+            self._batch = self.app.batch_update()
+            self._batch.__enter__()
+            self._batch_timer = self.app.set_timer(BATCH_LIMIT, self.end_batch)
+
+    def end_batch(self) -> None:
+        """Let the screen be redrawn again (called when a screen is pushed or popped)."""
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            if self._batch_timer is not None:
+                self._batch_timer.stop()
+            batch.__exit__(None, None, None)
+            if self.app.screen_stack:  # none left while the app shuts down
+                self.app.screen.refresh()
 
     # Delivery ---------------------------------------------------------------------------------
 
@@ -111,6 +159,7 @@ class TypeAhead:
         if isinstance(event, events.Key) and event.key == "ctrl+j":
             event = events.Key("enter", "\r")
         self.waiting.append(event)
+        self._batch_burst()
 
     async def pump(self) -> None:
         """Deliver the next waiting key if nothing is in flight or held."""
@@ -183,3 +232,26 @@ class TypeAhead:
         for node in nodes:
             if not node.call_later(passed):
                 passed()
+
+
+class BindingsWhenIdle(Screen):
+    """A screen whose footer is redrawn once the keys typed ahead have landed.
+
+    Textual's ``Footer`` recomposes every key it shows whenever the screen's bindings may have
+    changed (mount, each focus change), about the cost of a whole frame. A burst such as
+    ``/GitLa`` + Enter at launch changes focus on the way to the card and never reads the
+    footer it passes through, so those rebuilds only delayed the card; one rebuild after the
+    burst shows the bindings in effect. With no key waiting it happens after the next refresh.
+    """
+
+    app: VendorTui
+    _bindings_due = False
+
+    def refresh_bindings(self) -> None:
+        if not self._bindings_due:
+            self._bindings_due = True
+            self.app.typeahead.when_idle(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_due = False
+        super().refresh_bindings()
