@@ -2,22 +2,77 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
+from vendortui.app.config.locate import config_dir
 from vendortui.app.dburl import Location, location, redact
 from vendortui.app.errors import KbError
 
 DEFAULT_DB_FILE = "default_db"
-"""Name of the one-line file, in the user config dir, naming the default knowledge base
+"""Name of the one-line file, in the config folder, naming the default knowledge base
 (written by ``vendortui init`` and ``vendortui clone``)."""
 
 
-def default_db_config() -> Path:
-    """Where ``vendortui init``/``clone`` record the knowledge base to use by default."""
-    from platformdirs import user_config_path
+def default_db_record() -> Path:
+    """Where ``vendortui init``/``clone`` record the knowledge base to use by default: next to
+    ``config.toml`` (``app.config.locate.config_dir``, the XDG rule on every OS)."""
+    return config_dir() / DEFAULT_DB_FILE
 
-    return user_config_path("vendortui", appauthor=False) / DEFAULT_DB_FILE
+
+def legacy_default_db_record() -> Path:
+    """Where releases before the config file kept that record: platformdirs' config folder
+    (``~/Library/Application Support/vendortui`` on macOS, ``%LOCALAPPDATA%\\vendortui`` on
+    Windows; on Linux the same folder as now unless ``$XDG_CONFIG_HOME`` is relative)."""
+    import platformdirs
+
+    return platformdirs.PlatformDirs("vendortui", appauthor=False).user_config_path / (
+        DEFAULT_DB_FILE
+    )
+
+
+def record_default_db(chosen: str | os.PathLike[str]) -> None:
+    """Make ``chosen`` (a file or server URL) the knowledge base vendortui opens when no
+    ``--db`` is given; a record left in the old place is removed, so it cannot come back if
+    this one is deleted."""
+    record = default_db_record()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(os.fspath(chosen) + "\n", encoding="utf-8")
+    _forget_legacy(record)
+
+
+def recorded_default_db() -> str:
+    """The file or server URL ``init``/``clone`` recorded, or ``""``.
+
+    A record only in the old place (an upgrade) is moved once: written to the new place and
+    removed from the old. If the new place cannot be written, the old record is still used,
+    and the move is tried again next time."""
+    record = default_db_record()
+    try:
+        return record.read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    legacy = legacy_default_db_record()
+    if legacy == record:
+        return ""
+    try:
+        recorded = legacy.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    if recorded:
+        with contextlib.suppress(OSError):
+            record_default_db(recorded)
+    return recorded
+
+
+def _forget_legacy(record: Path) -> None:
+    """Remove the old-place record; one that cannot be removed is left (the new record is
+    read first, so it only matters if the new one is deleted)."""
+    legacy = legacy_default_db_record()
+    if legacy != record:
+        with contextlib.suppress(OSError):
+            legacy.unlink(missing_ok=True)
 
 
 def default_db() -> Location:
@@ -33,10 +88,7 @@ def default_db() -> Location:
         if isinstance(found, Path) and chosen.source == "file":
             return config.path.parent / found
         return found
-    try:
-        recorded = default_db_config().read_text(encoding="utf-8").strip()
-    except OSError:
-        recorded = ""
+    recorded = recorded_default_db()
     if recorded:
         return location(recorded)
     return builtin_db_path()

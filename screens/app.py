@@ -37,7 +37,7 @@ from vendortui.screens.forms import PERSON_FIELDS, VENDOR_FIELDS, FormScreen, in
 from vendortui.screens.home import HomeScreen
 from vendortui.screens.keymap import check, effective_keymap
 from vendortui.screens.palette import ActionCommands, VendorCommands
-from vendortui.screens.themes import ALIASES, LIGHT, user_themes
+from vendortui.screens.themes import ALIASES, LIGHT, LIGHT_ANSI, user_themes
 from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class VendorTui(App[None]):
         """Register vendortui's light theme and the user's ``themes/*.toml``, then use
         ``requested`` (flag > ``$VENDORTUI_THEME`` > config file > textual-dark)."""
         self.register_theme(LIGHT)
+        self.ansi_theme_light = LIGHT_ANSI
         themes, problems = user_themes()
         for theme in themes:
             self.register_theme(theme)

@@ -92,7 +92,7 @@ class ChecklistLines(CursorView, can_focus=True):
     ChecklistLines > .checklist--section { text-style: bold; color: $text-accent; }
     ChecklistLines > .checklist--current-stage { color: $text-warning; text-style: bold; }
     ChecklistLines > .checklist--cursor { background: $panel; }
-    ChecklistLines:focus > .checklist--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    ChecklistLines:focus > .checklist--cursor { background: $block-cursor-background; color: auto 100%; }
     ChecklistLines > .checklist--done { color: $text-success; text-style: bold; }
     ChecklistLines > .checklist--na { color: $text-muted; }
     ChecklistLines > .checklist--blocked { color: $text-error; text-style: bold; }
@@ -282,16 +282,14 @@ class ChecklistLines(CursorView, can_focus=True):
 
     # Drawing ----------------------------------------------------------------------------------
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = round(self.scroll_y) + y
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        row_style = base + self._style("checklist--cursor") if index == self.cursor else base
+        cursor = self.component_style("checklist--cursor") if index == self.cursor else Style()
+        row_style = base + cursor
         row = self.rows[index]
         if row < 0:
             segments, flexible = self._section_segments(-1 - row), [(1, 10)]
@@ -308,7 +306,9 @@ class ChecklistLines(CursorView, can_focus=True):
             if room < cell_len(text):
                 segments[n] = (fit(text, room), style)
                 excess -= cell_len(text) - room
-        styled = [Segment(text, row_style + style) for text, style in segments]
+        # The cursor's own colour (when focused) goes over the marks' colours: a warning
+        # colour chosen for the list's background can vanish on the cursor's.
+        styled = [Segment(text, row_style + style + cursor) for text, style in segments]
         return Strip(styled).adjust_cell_length(width, row_style)
 
     def _section_segments(self, number: int) -> list[tuple[str, Style]]:
@@ -316,15 +316,18 @@ class ChecklistLines(CursorView, can_focus=True):
         states = Counter(item.state for item in self.items[section.start : section.end])
         settled = states[ItemState.DONE] + states[ItemState.NOT_APPLICABLE]
         out = [
-            ("▸ " if number in self.folded else "▾ ", self._style("checklist--section")),
-            (one_line(section.title or section.key), self._style("checklist--section")),
-            (f"  {settled}/{section.end - section.start}", self._style("checklist--muted")),
+            ("▸ " if number in self.folded else "▾ ", self.component_style("checklist--section")),
+            (one_line(section.title or section.key), self.component_style("checklist--section")),
+            (
+                f"  {settled}/{section.end - section.start}",
+                self.component_style("checklist--muted"),
+            ),
         ]
         if states[ItemState.BLOCKED]:
             blocked = states[ItemState.BLOCKED]
-            out.append((f"  {blocked} blocked", self._style("checklist--blocked")))
+            out.append((f"  {blocked} blocked", self.component_style("checklist--blocked")))
         if section.key and section.key == self.current_stage:
-            out.append(("  ◀ current stage", self._style("checklist--current-stage")))
+            out.append(("  ◀ current stage", self.component_style("checklist--current-stage")))
         return out
 
     def _item_segments(self, index: int) -> list[tuple[str, Style]]:
@@ -333,28 +336,32 @@ class ChecklistLines(CursorView, can_focus=True):
         glyph, glyph_style = GLYPHS.get(item.state, ("[?]", "checklist--open"))
         if item.id in self.saving:
             glyph_style = "checklist--saving"
-        out = [("   ", Style()), (glyph, self._style(glyph_style)), (" ", Style())]
+        out = [("   ", Style()), (glyph, self.component_style(glyph_style)), (" ", Style())]
         out.append(
             (
                 one_line(item.text),
-                self._style("checklist--na") if item.state == ItemState.NOT_APPLICABLE else Style(),
+                self.component_style("checklist--na")
+                if item.state == ItemState.NOT_APPLICABLE
+                else Style(),
             )
         )
         if item.id in self.saving:
-            out.append((SAVING, self._style("checklist--saving")))
+            out.append((SAVING, self.component_style("checklist--saving")))
         if not item.required:
-            out.append(("  optional", self._style("checklist--muted")))
+            out.append(("  optional", self.component_style("checklist--muted")))
         if item.state == ItemState.BLOCKED and item.blocked_reason:
-            out.append((f"  ({one_line(item.blocked_reason)})", self._style("checklist--blocked")))
+            out.append(
+                (f"  ({one_line(item.blocked_reason)})", self.component_style("checklist--blocked"))
+            )
         missing = item.missing
         if missing and item.state != ItemState.DONE:
             label = "needs a note" if missing == "note" else "needs a link"
-            out.append((f"  {label}", self._style("checklist--warning")))
+            out.append((f"  {label}", self.component_style("checklist--warning")))
         else:
             marks = ("  ✎" if item.note else "") + ("  ↗" if item.evidence_url else "")
             if marks:
-                out.append((marks, self._style("checklist--muted")))
+                out.append((marks, self.component_style("checklist--muted")))
         if item.id in self.failed and item.id not in self.saving:
             reason = one_line(self.failed[item.id])
-            out.append((f"  ✗ not saved: {reason}", self._style("checklist--failed")))
+            out.append((f"  ✗ not saved: {reason}", self.component_style("checklist--failed")))
         return out

@@ -9,7 +9,7 @@ the row is redrawn from what the service returns; if the write fails, the row go
 what is stored with the reason beside it. Completing and exporting go through the same queue
 (after the ticks before them); leaving the walker waits for the queue to empty.
 
-Text from the knowledge base is stripped of control sequences and drawn as plain ``Text``
+Text from the knowledge base is stripped of control sequences and drawn as plain ``Content``
 (never parsed as markup).
 """
 
@@ -19,10 +19,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -42,6 +42,21 @@ if TYPE_CHECKING:
     from vendortui.screens.app import VendorTui
 
 BAR_WIDTH = 30
+
+MUTED, WARN, BAD = "$foreground 70%", "$text-warning", "$text-error"
+"""Colours as theme variables, resolved when drawn: Rich's named colours ("yellow", "green")
+are the terminal palette's, which Textual maps to one ANSI theme for every light theme, so
+they did not follow ``vendortui-light`` (yellow on white reads at about 2.5:1)."""
+
+BAR: tuple[tuple[str, str], ...] = (
+    (ItemState.DONE, "$success"),
+    (ItemState.NOT_APPLICABLE, MUTED),
+    (ItemState.BLOCKED, "$error"),
+)
+"""The progress bar's filled parts in order; the rest is ``░`` in ``MUTED``."""
+
+Part = str | tuple[str, str]
+"""A piece of ``Content.assemble``: plain text, or text with a style (never markup)."""
 
 
 class ChecklistWalker(Screen[None]):
@@ -69,7 +84,7 @@ class ChecklistWalker(Screen[None]):
     DEFAULT_CSS = """
     ChecklistWalker #walker-head { padding: 0 1; background: $panel; }
     ChecklistWalker #walker-progress { height: 1; padding: 0 1; }
-    ChecklistWalker #walker-detail { height: 8; padding: 0 1; border-top: solid $panel-lighten-2; }
+    ChecklistWalker #walker-detail { height: 8; padding: 0 1; border-top: solid $foreground-muted; }
     """
 
     def __init__(self, run_id: str) -> None:
@@ -217,19 +232,21 @@ class ChecklistWalker(Screen[None]):
         if self.detail is None:
             return
         run = self.detail.run
-        head = Text.assemble(
+        head: list[Part] = [
             (one_line(run.title), "bold"),
             "  ·  ",
             (one_line(run.vendor), "bold"),
-            (f"  ·  {run.template_key} v{run.template_version}", "dim"),
-            (f"  ·  started {show_moment(run.started_at)} by {one_line(run.started_by)}", "dim"),
-        )
+            (f"  ·  {run.template_key} v{run.template_version}", MUTED),
+            (f"  ·  started {show_moment(run.started_at)} by {one_line(run.started_by)}", MUTED),
+        ]
         if self.status == RunStatus.COMPLETED:
             when = show_moment(run.completed_at) if run.completed_at else "earlier"
             head.append(
-                f"\nCompleted {when} by {one_line(run.completed_by)}: read-only. "
-                "m exports it as Markdown.",
-                style="bold",
+                (
+                    f"\nCompleted {when} by {one_line(run.completed_by)}: read-only. "
+                    "m exports it as Markdown.",
+                    "bold",
+                )
             )
         else:
             head.append(f"\nStatus: {self.status.replace('_', ' ')}")
@@ -241,36 +258,34 @@ class ChecklistWalker(Screen[None]):
             late = deadline.due_at < now and not deadline.met
             verdict = "met" if deadline.met else time_left(deadline.due_at, now)
             head.append(
-                f"\nDeadline: {deadline.what} due {show_moment(deadline.due_at)} ({verdict})",
-                style="bold red" if late else "yellow" if not deadline.met else "dim",
+                (
+                    f"\nDeadline: {deadline.what} due {show_moment(deadline.due_at)} ({verdict})",
+                    f"bold {BAD}" if late else WARN if not deadline.met else MUTED,
+                )
             )
-        self.query_one("#walker-head", Static).update(head)
+        self.query_one("#walker-head", Static).update(Content.assemble(*head))
 
     def _paint_progress(self) -> None:
         items = self.lines.items
         counts = Counter(item.state for item in items)
         total = max(1, len(items))
-        bar = Text()
+        bar: list[Part] = []
         used = 0
-        for state, style in (
-            (ItemState.DONE, "green"),
-            (ItemState.NOT_APPLICABLE, "grey50"),
-            (ItemState.BLOCKED, "red"),
-        ):
+        for state, style in BAR:
             cells = round(BAR_WIDTH * counts[state] / total)
-            bar.append("█" * cells, style=style)
+            bar.append(("█" * cells, style))
             used += cells
-        bar.append("░" * max(0, BAR_WIDTH - used), style="grey37")
+        bar.append(("░" * max(0, BAR_WIDTH - used), MUTED))
         bar.append(
             f"  {counts[ItemState.DONE]} done · {counts[ItemState.NOT_APPLICABLE]} n/a · "
             f"{counts[ItemState.BLOCKED]} blocked · {counts[ItemState.OPEN]} open"
             f"  ({len(items)} items)"
         )
         if self.writes.pending:
-            bar.append(f"  · saving {self.writes.pending}…", style="italic")
+            bar.append((f"  · saving {self.writes.pending}…", "italic"))
             if self.closing:
-                bar.append(" closing once saved", style="italic")
-        self.query_one("#walker-progress", Static).update(bar, layout=False)
+                bar.append((" closing once saved", "italic"))
+        self.query_one("#walker-progress", Static).update(Content.assemble(*bar), layout=False)
 
     @on(ChecklistLines.Highlighted)
     def _paint_detail(self) -> None:
@@ -279,32 +294,36 @@ class ChecklistWalker(Screen[None]):
         if item is None:
             section = self.lines.current_section
             title = self.lines.sections[section].title if section is not None else ""
-            heading = Text.assemble((one_line(title), "bold"), ("  enter folds or unfolds", "dim"))
+            heading = Content.assemble(
+                (one_line(title), "bold"), ("  enter folds or unfolds", MUTED)
+            )
             pane.update(heading, layout=False)
             return
-        text = Text(one_line(item.text), style="bold")
+        text: list[Part] = [(one_line(item.text), "bold")]
         if item.id in self.lines.saving:
-            text.append("  saving…", style="italic dim")
+            text.append(("  saving…", f"italic {MUTED}"))
         elif item.id in self.lines.failed:
-            text.append(f"\nNot saved: {one_line(self.lines.failed[item.id])}", style="bold red")
+            text.append((f"\nNot saved: {one_line(self.lines.failed[item.id])}", f"bold {BAD}"))
         if item.help:
-            text.append(f"\n{one_line(item.help)}", style="italic dim")
+            text.append((f"\n{one_line(item.help)}", f"italic {MUTED}"))
         needs = "a note" if item.needs_note else "an evidence link" if item.needs_evidence else ""
         rule = "required" if item.required else "optional"
-        text.append(f"\n{rule}" + (f", needs {needs} to be done" if needs else ""), style="dim")
+        text.append((f"\n{rule}" + (f", needs {needs} to be done" if needs else ""), MUTED))
         if item.blocked_reason:
-            text.append(f"\nBlocked: {one_line(item.blocked_reason)}", style="red")
+            text.append((f"\nBlocked: {one_line(item.blocked_reason)}", BAD))
         if item.note:
             text.append(f"\nNote: {one_line(item.note)}")
         if item.evidence_url:
             text.append(f"\nEvidence: {one_line(item.evidence_url)}")
         if item.state_at:
             text.append(
-                f"\n{item.state.replace('_', ' ')} by {one_line(item.state_by)} "
-                f"at {show_moment(item.state_at)}",
-                style="dim",
+                (
+                    f"\n{item.state.replace('_', ' ')} by {one_line(item.state_by)} "
+                    f"at {show_moment(item.state_at)}",
+                    MUTED,
+                )
             )
-        pane.update(text, layout=False)
+        pane.update(Content.assemble(*text), layout=False)
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.scroll_view import ScrollView
 
@@ -36,6 +37,19 @@ class CursorView(ScrollView, can_focus=True):
     def row_count(self) -> int:
         """How many rows the cursor can be on."""
         raise NotImplementedError
+
+    def component_style(self, name: str) -> Style:
+        """A component's style for drawing over this widget: its text style, and its colour
+        and background only where it sets them. The colour comes from the full style, where
+        Textual resolves ``auto`` and see-through colours (``$text``, ``$text-muted``)
+        against the background; a partial style has them as plain white, which vanished on
+        the light theme."""
+        partial = self.get_component_rich_style(name, partial=True)
+        full = self.get_component_rich_style(name)
+        return partial + Style(
+            color=full.color if partial.color else None,
+            bgcolor=full.bgcolor if partial.bgcolor else None,
+        )
 
     # Cursor -----------------------------------------------------------------------------------
 

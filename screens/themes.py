@@ -19,6 +19,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from rich.terminal_theme import TerminalTheme
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -50,6 +51,35 @@ LIGHT = Theme(
 )
 """Dark text on white with colours chosen for contrast on white (WCAG AA or better against
 the background: Textual's bright yellows and greens are meant for dark backgrounds)."""
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return Color.parse(colour).rgb
+
+
+_ANSI_ON_WHITE = [
+    _rgb(c)
+    for c in (
+        LIGHT.foreground,  # black
+        LIGHT.error,  # red
+        LIGHT.success,  # green
+        LIGHT.warning,  # yellow
+        LIGHT.primary,  # blue
+        "#7b2d87",  # magenta
+        "#00667a",  # cyan
+        LIGHT.surface,  # white
+    )
+]
+LIGHT_ANSI = TerminalTheme(
+    _rgb(LIGHT.background), _rgb(LIGHT.foreground), _ANSI_ON_WHITE, _ANSI_ON_WHITE
+)
+"""The terminal palette Textual draws Rich's named colours with (``"bold red"``,
+``"yellow"`` in the screens' ``Text``, ``DataTable`` cells included) when a light theme is in
+use. Textual's own (Alabaster) has yellow at 2.5:1 and green at 4.2:1 on white; these are
+vendortui-light's colours (magenta and cyan added at the same darkness), so every named
+colour reads at WCAG AA on the light backgrounds. Bright colours are the same ones: a
+brighter yellow on white is less readable, not more."""
+
 
 COLOURS: tuple[str, ...] = ("primary", "secondary", "warning", "error", "success", "accent")
 COLOURS += ("foreground", "background", "surface", "panel", "boost")

@@ -191,7 +191,7 @@ class VirtualList(CursorView, Generic[T], can_focus=True):
             )
         index = round(self.scroll_y) + y - 1
         if not self.items and y == 1:
-            style = base + self.get_component_rich_style("virtual-list--empty", partial=True)
+            style = base + self.component_style("virtual-list--empty")
             return Strip([Segment(fit(f" {self.EMPTY}", width), style)], width)
         if index >= len(self.items):
             return Strip.blank(width, base)

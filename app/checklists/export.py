@@ -11,7 +11,6 @@ export never replaces a file, not even one that appeared after the question was 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -20,6 +19,7 @@ from typing import TextIO
 
 from vendortui.app.checklists.records import ItemView, RunDetail, RunSummary
 from vendortui.app.errors import KbError
+from vendortui.app.output_file import check_output
 from vendortui.app.text import strip_control
 from vendortui.models.enums import ItemState
 
@@ -107,19 +107,9 @@ def file_name(run: RunSummary, day: date) -> str:
 
 
 def check_target(text: str) -> Path:
-    """The file a user named for an export, made absolute, or a ``KbError`` saying what to
-    change: empty, a folder, an existing file, or a folder that does not exist."""
-    name = text.strip()
-    if not name:
-        raise KbError("Give a file name to export to.")
-    path = Path(os.path.abspath(Path(name).expanduser()))
-    if path.is_dir():
-        raise KbError(f"{path} is a folder; give a file name inside it.")
-    if path.exists() or path.is_symlink():
-        raise KbError(f"{path} already exists; give a new file name.")
-    if not path.parent.is_dir():
-        raise KbError(f"The folder {path.parent} does not exist; create it or choose another.")
-    return path
+    """The new file a user named for an export, absolute, or a ``KbError`` saying what to
+    change (``app.output_file.check_output`` with its never-replace rule)."""
+    return check_output(text, replace=False, asked="to export to")
 
 
 @contextmanager

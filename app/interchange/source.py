@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vendortui.app.errors import KbError
+from vendortui.app.input_file import MB, read_input
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """An inventory of 10,000 vendors with runbooks is a few MB; a larger file is not one."""
@@ -30,20 +31,11 @@ class Problem:
 
 def read_text(path: Path) -> str:
     """The file's text, decoded; ``KbError`` (one sentence) if it is not a text file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise KbError(
-                f"{path} is {size // (1024 * 1024)} MB; vendortui imports files of at most "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB, so split it."
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise KbError(f"{path} is a folder; give the file to import.") from None
-    except FileNotFoundError:
-        raise KbError(f"There is no file {str(path)!r} to import.") from None
-    except OSError as exc:
-        raise KbError(f"{path} cannot be read ({exc.strerror}).") from None
+    data = read_input(
+        path,
+        MAX_FILE_BYTES,
+        f"vendortui imports files of at most {MAX_FILE_BYTES // MB} MB, so split it.",
+    )
     return decode(data, str(path))
 
 

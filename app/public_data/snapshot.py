@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vendortui.app.errors import KbError
+from vendortui.app.input_file import MB, read_input
 from vendortui.app.probes.jsondoc import JsonTooDeep, loads
 from vendortui.app.text import one_line
 
@@ -142,18 +143,12 @@ def read_upstream(path: Path) -> Any:
     not UTF-8, not JSON, nested too deep). The file's name is shown escaped: it is the user's,
     but it may hold anything."""
     name = one_line(path.name)
-    try:
-        if not path.is_file():
-            raise KbError(f"{one_line(path)} is not a file: name the JSON file to import.")
-        size = path.stat().st_size
-        if size > MAX_UPSTREAM_BYTES:
-            raise KbError(
-                f"{name} is {size // (1024 * 1024)} MB; an upstream dataset is well under "
-                f"{MAX_UPSTREAM_BYTES // (1024 * 1024)} MB: check that this is the right file."
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KbError(f"Cannot read {one_line(path)}: {exc.strerror or exc}.") from None
+    raw = read_input(
+        path,
+        MAX_UPSTREAM_BYTES,
+        f"an upstream dataset is well under {MAX_UPSTREAM_BYTES // MB} MB: check that this is "
+        "the right file.",
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,18 +15,10 @@ from pathlib import Path
 from vendortui.app import dbfile
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
+from vendortui.app.paths import record_default_db
 from vendortui.app.sync import commits, drivers
 from vendortui.app.sync.repo import DB_NAME, NETWORK_TIMEOUT, Repo, redact, remote_failure
 from vendortui.app.sync.run import preflight
-
-
-def set_default_db(path: Path) -> None:
-    """Make ``path`` the knowledge base vendortui opens when no ``--db`` is given."""
-    from vendortui.app.paths import default_db_config
-
-    config = default_db_config()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(str(path) + "\n", encoding="utf-8")
 
 
 def _remote_has_branches(repo: Repo, url: str) -> bool:
@@ -103,7 +95,7 @@ def init(folder: Path, remote: str | None = None, *, source: Path | None = None)
                 f"The knowledge base is ready in {folder}, but pushing to {redact(remote)} "
                 f"failed because {remote_failure(done)}; run vendortui sync when it is reachable."
             )
-    set_default_db(db_path)
+    record_default_db(db_path)
     return db_path
 
 
@@ -166,5 +158,5 @@ def clone(url: str, folder: Path) -> Path:
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
         raise
     drivers.configure(repo)
-    set_default_db(db_path)
+    record_default_db(db_path)
     return db_path

@@ -3,6 +3,7 @@ config (a broken one said in one sentence, the others loaded), and NO_COLOR hono
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from tests.tui.test_app import SIZE, home, notes
 from tests.waiting import wait_for
 from vendortui.app.config.locate import config_path, themes_dir
 from vendortui.app.kb import KnowledgeBase
+from vendortui.screens import themes as themes_module
 from vendortui.screens.app import VendorTui
-from vendortui.screens.themes import LIGHT
+from vendortui.screens.themes import LIGHT, LIGHT_ANSI
+from vendortui.screens.vendor_list import VendorList
 
 
 def theme_file(name: str, text: str) -> Path:
@@ -97,3 +100,88 @@ async def test_no_color_draws_in_greys(
                         colours.add(tuple(colour.triplet))
         assert colours, "the frame had colours to turn grey"
         assert all(r == g == b for r, g, b in colours), colours
+
+
+NAMED = {"red": 1, "green": 2, "yellow": 3, "blue": 4, "magenta": 5, "cyan": 6}
+"""Rich's named colours the screens use, by ANSI number."""
+
+FIXED = re.compile(
+    r"\b(?:grey|gray)\d+\b|\bcolor\(\d+\)|\brgb\(|[\"' ]#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b"
+)
+"""A fixed colour in a Rich style (``grey50``, ``color(240)``, ``rgb(...)``, ``#808080``):
+the same on every theme, so not checked against any."""
+
+
+def test_named_colours_read_well_on_the_light_theme() -> None:
+    for name, number in NAMED.items():
+        for palette in (LIGHT_ANSI.ansi_colors[number], LIGHT_ANSI.ansi_colors[number + 8]):
+            colour = Color(*palette).hex
+            for ground in (LIGHT.background, LIGHT.surface, LIGHT.panel):
+                ratio = contrast(colour, ground)
+                assert ratio >= 4.5, f"{name} {colour} on {ground}: {ratio:.2f}"
+
+
+def test_screens_use_theme_variables_or_named_colours_only() -> None:
+    """Every colour in screens/ is a theme variable (``$text-error``) or a named colour drawn
+    with the palettes above; themes.py is where fixed colours belong."""
+    folder = Path(themes_module.__file__).parent
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*.tcss"))
+        if path.name != "themes.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FIXED.search(line)
+    ]
+    assert found == []
+
+
+async def test_the_light_theme_draws_named_colours_with_its_palette(
+    tui_kb: KnowledgeBase,
+) -> None:
+    """The vendor list's risk column ("bold red" critical, "yellow" high) on vendortui-light."""
+    app = VendorTui(tui_kb, theme="vendortui-light", now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await home(pilot)
+        drawn: dict[str, str] = {}
+
+        def risks_drawn() -> bool:
+            for strip in app.screen._compositor.render_strips():
+                for segment in strip:
+                    word = segment.text.strip()
+                    if word in ("critical", "high") and segment.style and segment.style.color:
+                        rgb = segment.style.color.get_truecolor(app.ansi_theme)
+                        drawn[word] = Color(*rgb).hex
+            return len(drawn) == 2
+
+        await wait_for(pilot, risks_drawn, "the risk column")
+    assert drawn == {"critical": LIGHT.error.upper(), "high": LIGHT.warning.upper()}
+
+
+async def test_a_muted_line_of_a_list_reads_well_on_the_light_theme(
+    tui_kb: KnowledgeBase,
+) -> None:
+    """Line lists (``CursorView``) draw component colours such as ``$text-muted`` resolved on
+    their background: the vendor list's "no vendor matches" line was white on white."""
+    app = VendorTui(tui_kb, theme="vendortui-light", now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await home(pilot)
+        await pilot.press("slash", *"zzzz")
+        empty = VendorList.EMPTY
+        found: list[tuple[str, str]] = []
+
+        def drawn() -> bool:
+            for strip in app.screen._compositor.render_strips():
+                for segment in strip:
+                    if segment.text.strip() == empty and segment.style:
+                        colour, ground = segment.style.color, segment.style.bgcolor
+                        found.append(
+                            (
+                                Color(*colour.get_truecolor(app.ansi_theme)).hex,
+                                Color(*ground.get_truecolor(app.ansi_theme, False)).hex,
+                            )
+                        )
+            return bool(found)
+
+        await wait_for(pilot, drawn, "the empty vendor list's line")
+    [(colour, ground)] = set(found)
+    assert contrast(colour, ground) >= 4.5, f"{colour} on {ground}"
