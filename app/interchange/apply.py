@@ -69,15 +69,11 @@ def apply(db: Database, session: Session, plan: Plan) -> None:
         columns = [column.name for column in table.columns]
         defaults = _defaults(table)
         fill = [defaults.get(column) for column in columns]
-        db.bulk_insert(
-            session,
-            table.name,
-            columns,
-            [
-                [v if type(v) is str else stored(v) for v in map(row.get, columns, fill)]
-                for row in rows
-            ],
-        )
+        params = [
+            [v if v is None or type(v) is str else stored(v) for v in map(row.get, columns, fill)]
+            for row in rows
+        ]
+        db.bulk_insert(session, table.name, columns, params)
     _update(session, plan)
 
 

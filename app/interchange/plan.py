@@ -219,10 +219,11 @@ def plan_records(
         else:
             current = known.vendors[vendor_id]
             label = f"{current['name']} ({current['slug']})"
-            changed = {
+            changed = {  # equal values (most, in a re-import) show as equal text too
                 name: value
                 for name, value in values.items()
-                if as_text(value, name) != as_text(current.get(name), name)
+                if value != current.get(name)
+                and as_text(value, name) != as_text(current.get(name), name)
             }
             owner = known.by_slug.get(changed.get("slug", ""), vendor_id)
             if owner != vendor_id:

@@ -73,7 +73,8 @@ def import_file(
         plan = planner(db.raw(session))
         if plan.problems:
             raise refusal(plan)
-        apply(db, session, plan)
+        if not plan.empty:
+            apply(db, session, plan)
     return plan
 
 
