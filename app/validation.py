@@ -82,9 +82,10 @@ def long_text(field: str, value: Any) -> str:
 def choice(enum: type[StrEnum]) -> Rule:
     """One of the enum's values; ``rolling out`` is accepted for ``rolling_out``."""
 
+    allowed = [m.value for m in enum]
+
     def rule(field: str, value: Any) -> str:
         raw = str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
-        allowed = [m.value for m in enum]
         if raw not in allowed:
             raise FieldError(field, f"must be one of {', '.join(allowed)}")
         return raw
@@ -316,6 +317,12 @@ def clean(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if field not in rules:
             raise KeyError(f"{table} has no editable field {field!r}")
         out[field] = rules[field](field, value)
+    check_together(table, out)
+    return out
+
+
+def check_together(table: str, out: Mapping[str, Any]) -> None:
+    """The rules that span fields of one row (``clean`` runs them after each field's rule)."""
     if table == "probe_config" and "kind" in out:
         needs = "metadata_url" if out["kind"] == ProbeKind.SAML_METADATA else "issuer"
         if not out.get(needs) and not (needs == "issuer" and out.get("metadata_url")):
@@ -323,4 +330,3 @@ def clean(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     start, end = out.get("contract_start"), out.get("contract_end")
     if table == "vendor" and start and end and end < start:
         raise FieldError("contract_end", "is before the contract start")
-    return out

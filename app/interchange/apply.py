@@ -1,11 +1,12 @@
 """Writing a plan inside the write transaction it was planned in: all of it or nothing.
 
-Rows go in with one ``executemany`` per table and per set of changed fields, parents first
-(``models.SYNCED_TABLES``), as plain SQL: ten thousand vendors as ORM objects take seconds,
-and even Core's per-value type processing doubled an import's time. That skips the ORM's flush
-hook, so every value was checked by the plan (``app.validation`` and the one-line rule) and is
-turned here into what SQLite holds (``stored``); columns a plan leaves out take the model's
-defaults.
+Rows go in through ``Database.bulk_insert`` (one ``executemany`` per table on SQLite, ``COPY``
+on PostgreSQL), parents first (``models.SYNCED_TABLES``), as plain SQL: ten thousand vendors
+as ORM objects take seconds, and even Core's per-value type processing doubled an import's
+time. That skips the ORM's flush hook, so every value was checked by the plan
+(``app.validation`` and the one-line rule) and is turned here into the forms ``read()``
+gives (``stored``), which both backends take; columns a plan leaves out take the model's
+defaults. Changed fields go through Core's ``update()`` (``_update``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from vendortui.app.interchange.plan import Plan
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from vendortui.app.db import Database
 
 
 def stored(value: Any) -> Any:
@@ -54,15 +57,10 @@ def _defaults(table: Any) -> dict[str, Any]:
     return out
 
 
-def apply(session: Session, plan: Plan) -> None:
-    """Write every insert and update of ``plan`` in the caller's write transaction."""
+def apply(db: Database, session: Session, plan: Plan) -> None:
+    """Write every insert and update of ``plan`` in ``db``'s write transaction ``session``."""
     from vendortui.models import SYNCED_TABLES
 
-    connection = session.connection()
-    updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
-    for name, row_id, values in plan.updates:
-        fields = tuple(sorted(values))
-        updates[(name, fields)].append((*(stored(values[f]) for f in fields), row_id))
     for model in SYNCED_TABLES:
         table: Any = model.__table__  # type: ignore[attr-defined]
         rows = plan.inserts.get(table.name)
@@ -72,14 +70,32 @@ def apply(session: Session, plan: Plan) -> None:
         defaults = _defaults(table)
         fill = [defaults.get(column) for column in columns]
         params = [
-            tuple(v if type(v) is str else stored(v) for v in map(row.get, columns, fill))
+            [v if v is None or type(v) is str else stored(v) for v in map(row.get, columns, fill)]
             for row in rows
         ]
-        connection.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
-            f"VALUES ({', '.join('?' * len(columns))})",
-            params,
+        db.bulk_insert(session, table.name, columns, params)
+    _update(session, plan)
+
+
+def _update(session: Session, plan: Plan) -> None:
+    """The changed fields, one Core ``executemany`` per table and set of fields: few rows
+    change in a re-import, and Core's types write each backend's value forms."""
+    from sqlalchemy import bindparam, update
+
+    from vendortui.models import SYNCED_TABLES
+
+    tables = {model.__table__.name: model.__table__ for model in SYNCED_TABLES}  # type: ignore[attr-defined]
+    grouped: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
+    for name, row_id, values in plan.updates:
+        grouped[(name, tuple(sorted(values)))].append(
+            {"row_id": row_id, **{f"new_{field}": value for field, value in values.items()}}
         )
-    for (name, fields), params in updates.items():
-        assignments = ", ".join(f"{field} = ?" for field in fields)
-        connection.exec_driver_sql(f'UPDATE "{name}" SET {assignments} WHERE id = ?', params)
+    connection = session.connection()
+    for (name, fields), params in grouped.items():
+        table = tables[name]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({field: bindparam(f"new_{field}") for field in fields})
+        )
+        connection.execute(statement, params)

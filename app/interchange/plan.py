@@ -29,7 +29,15 @@ from vendortui.app.interchange.records import (
     split_list,
 )
 from vendortui.app.interchange.source import Problem
-from vendortui.app.validation import FieldError, LookAlikeError, clean, email, text
+from vendortui.app.validation import (
+    RULES,
+    FieldError,
+    LookAlikeError,
+    Rule,
+    check_together,
+    email,
+    text,
+)
 from vendortui.models.ids import new_id
 from vendortui.models.rules import look_alike_key, slugify
 
@@ -62,9 +70,10 @@ class Plan:
 
     def insert(self, table: str, values: dict[str, Any], *, stamped: bool = True) -> str:
         """Queue a new row (stamped now by the importing user unless it keeps its own)."""
-        row = {"id": new_id(), **values}
+        row = {"id": values.get("id") or new_id(), **values}
         if stamped:
-            row |= {"created_at": self.now, "updated_at": self.now, "updated_by": self.who}
+            row["created_at"] = row["updated_at"] = self.now
+            row["updated_by"] = self.who
         self.inserts.setdefault(table, []).append(row)
         return str(row["id"])
 
@@ -101,6 +110,28 @@ def valid_id(value: str) -> bool:
         return False
 
 
+_OWNER = text(max_len=80)
+_CATEGORY = text(required=True)
+_VENDOR_RULES = RULES["vendor"]
+
+
+_MISSING = object()
+_EDITABLE = {column: name for column, name in VENDOR_FIELDS.items() if name != "id"}
+
+Memo = dict[tuple[str, str], Any]
+"""(field, text) -> the rule's result, for one import: a spreadsheet repeats its statuses,
+tiers, categories and dates thousands of times, and the rules are pure functions."""
+
+
+def _remembered(memo: Memo, field: str, value: str, rule: Rule) -> Any:
+    """``rule(field, value)``, from ``memo`` when this value was checked before."""
+    key = (field, value)
+    out = memo.get(key, _MISSING)
+    if out is _MISSING:
+        out = memo[key] = rule(field, value)
+    return out
+
+
 @dataclass
 class _Row:
     """One record, validated."""
@@ -112,27 +143,31 @@ class _Row:
     team: str
 
 
-def _validated(record: Record) -> _Row:
-    """The record's fields through the vendor rules; ``FieldError`` names the first bad one."""
+def _validated(record: Record, memo: Memo) -> _Row:
+    """The record's fields through the vendor rules (``validation.clean``'s, each field's and
+    then those that span fields); ``FieldError`` names the first bad one."""
     raw = record.values
     vendor_id = raw.get("id", "").strip()
     if vendor_id and not valid_id(vendor_id):
         raise FieldError("id", f"{vendor_id[:60]!r} is not a vendortui id; leave it empty")
-    fields = {
-        VENDOR_FIELDS[column]: value
-        for column, value in raw.items()
-        if column in VENDOR_FIELDS and column != "id"
-    }
-    if not fields.get("slug", "x").strip():
-        del fields["slug"]
-    values = clean("vendor", fields)
+    values: dict[str, Any] = {}
+    for column, value in raw.items():
+        name = _EDITABLE.get(column)
+        if name is None or (name == "slug" and not value.strip()):
+            continue
+        key = (name, value)
+        out = memo.get(key, _MISSING)
+        if out is _MISSING:  # _remembered, inlined: this runs for every cell of the file
+            out = memo[key] = _VENDOR_RULES[name](name, value)
+        values[name] = out
+    check_together("vendor", values)
     lists: dict[str, list[str]] = {}
     for column in ("lead", "backup", "data_categories"):
         if column in raw:
             items = split_list(raw[column])
-            rule = email if column in ROLE_COLUMNS else text(required=True)
-            lists[column] = [rule(column, item) for item in items]
-    team = text(max_len=80)("owner", record.team)
+            rule = email if column in ROLE_COLUMNS else _CATEGORY
+            lists[column] = [_remembered(memo, column, item, rule) for item in items]
+    team = _remembered(memo, "owner", record.team, _OWNER)
     return _Row(record, vendor_id, values, lists, team)
 
 
@@ -146,9 +181,10 @@ def plan_records(
     seen: dict[str, str] = {}
     new_people: dict[str, str] = {}
     template: str | None = None
+    memo: Memo = {}
     for record in records:
         try:
-            row = _validated(record)
+            row = _validated(record, memo)
         except FieldError as exc:
             plan.problems.append(Problem(record.where, str(exc)))
             continue
@@ -183,10 +219,11 @@ def plan_records(
         else:
             current = known.vendors[vendor_id]
             label = f"{current['name']} ({current['slug']})"
-            changed = {
+            changed = {  # equal values (most, in a re-import) show as equal text too
                 name: value
                 for name, value in values.items()
-                if as_text(value, name) != as_text(current.get(name), name)
+                if value != current.get(name)
+                and as_text(value, name) != as_text(current.get(name), name)
             }
             owner = known.by_slug.get(changed.get("slug", ""), vendor_id)
             if owner != vendor_id:

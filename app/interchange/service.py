@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TextIO
 
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
@@ -69,11 +69,12 @@ def import_file(
         with db.read() as conn:
             return planner(conn)
     with db.write() as session:
-        # The write transaction's own sqlite3 connection: the plan reads under its lock.
-        plan = planner(cast(sqlite3.Connection, session.connection().connection.driver_connection))
+        # The write transaction's own connection: the plan reads under its lock.
+        plan = planner(db.raw(session))
         if plan.problems:
             raise refusal(plan)
-        apply(session, plan)
+        if not plan.empty:
+            apply(db, session, plan)
     return plan
 
 
