@@ -255,12 +255,54 @@ class Database:
         for _ in range(REOPEN_ATTEMPTS):
             session = Session(self.engine, expire_on_commit=False)
             connection = session.connection()
-            opened = connection.connection.driver_connection
-            if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
+            if self._is_live(connection.connection.driver_connection):
                 return session
             session.rollback()
             session.close()
         raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    @contextmanager
+    def write_sql(self) -> Iterator[sqlite3.Connection]:
+        """``write()`` without SQLModel: one stdlib transaction under ``BEGIN IMMEDIATE`` on
+        the live file, with the same guards (read-only refusal, swapped-file reopen,
+        ``quick_check`` before the session's first write, errors as sentences).
+
+        For the headless write commands (``app.sql_writes``): importing SQLAlchemy alone
+        costs more than twice ``vendortui --version``. SQLite only; a server uses ``write()``.
+        """
+        if self.readonly:
+            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+        with self._translated():
+            conn = self._locked_connection()
+            try:
+                if not self._checked:
+                    dbfile.quick_check(conn, self.path)
+                    self._checked = True
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.close()
+
+    def _locked_connection(self) -> FileConnection:
+        """A stdlib connection inside ``BEGIN IMMEDIATE`` on the live file (reopened if sync
+        swapped it), as ``_write_session`` gives the ORM."""
+        for _ in range(REOPEN_ATTEMPTS):
+            conn = connect_raw(self.path)
+            conn.execute("BEGIN IMMEDIATE")
+            if self._is_live(conn):
+                return conn
+            conn.execute("ROLLBACK")
+            conn.close()
+        raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    def _is_live(self, opened: Any) -> bool:
+        """Whether a connection holding the write lock holds the file now at ``self.path``:
+        a write must never land in a copy that sync has already replaced."""
+        return isinstance(opened, FileConnection) and opened.inode == _inode(self.path)
 
     def _check_before_first_write(self, session: Session) -> None:
         """A damaged page is refused before this session writes anything near it."""
