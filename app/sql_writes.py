@@ -17,13 +17,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vendortui.app.db import Database
+from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
 from vendortui.app.validation import clean
 from vendortui.models.ids import new_id, utcnow
 from vendortui.models.one_line import check, one_line_fields
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from vendortui.app.checklists.service import ChecklistService, ImportResult
+    from vendortui.app.checklists.templates import Template
 
 COLUMN_DEFAULTS: dict[str, dict[str, Any]] = {
     "vendor": {
@@ -58,6 +65,29 @@ COLUMN_DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_ref": "",
         "ca_file": "",
         "enabled": True,
+    },
+    "checklist_template": {"version": 1, "title": "", "source": ""},
+    "checklist_run": {
+        "status": "in_progress",
+        "started_by": "",
+        "completed_at": None,
+        "completed_by": "",
+        "current_stage": "",
+        "stage_entered_at": None,
+    },
+    "checklist_item": {
+        "section_key": "",
+        "section_title": "",
+        "help": "",
+        "required": True,
+        "needs_note": False,
+        "needs_evidence": False,
+        "state": "open",
+        "note": "",
+        "evidence_url": "",
+        "blocked_reason": "",
+        "state_by": "",
+        "state_at": None,
     },
 }
 """Per table, the defaults of the SQLModel class's columns (``tests/core/test_sql_writes.py``
@@ -102,6 +132,29 @@ def insert(
     return str(row["id"])
 
 
+def update(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    values: Mapping[str, Any],
+    *,
+    now: datetime,
+    who: str,
+) -> None:
+    """Change ``values`` of one row with fresh ``updated_at``/``updated_by`` stamps; the
+    one-line rule applies to the fields written, as the ORM checks the changed ones."""
+    row: dict[str, Any] = {**values, "updated_at": now, "updated_by": who}
+    fields = one_line_fields(table)
+    for field, value in row.items():
+        if field in fields and isinstance(value, str):
+            row[field] = check(field, value)
+    assignments = ", ".join(f'"{name}" = ?' for name in row)
+    conn.execute(
+        f'UPDATE "{table}" SET {assignments} WHERE id = ?',
+        [*(db_value(v) for v in row.values()), row_id],
+    )
+
+
 def create(db: Database, table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """``KnowledgeBase.create`` without SQLModel: validate ``values`` and insert one row;
     returns the cleaned values with the new ``id``."""
@@ -125,3 +178,44 @@ def add_vendor(db: Database, name: str, *, allow_similar: bool = False, **values
             conn, "runbook", {"vendor_id": vendor_id, "body": runbook_template()}, now=now, who=who
         )
     return slug
+
+
+def start_run(db: Database, vendor_id: str, template: Template) -> str:
+    """``ChecklistService.start_run`` without SQLModel: the run and a copy of every template
+    item, from the same ``run_rows``; refuses a vendor that is gone. Returns the run's id."""
+    from vendortui.app.checklists.service import VENDOR_GONE, run_rows
+
+    now, who = utcnow(), current_user()
+    with db.write_sql() as conn:
+        live = conn.execute(
+            "SELECT 1 FROM vendor WHERE id = ? AND deleted_at IS NULL", (vendor_id,)
+        ).fetchone()
+        if live is None:
+            raise KbError(VENDOR_GONE)
+        run, items = run_rows(vendor_id, template, now, who)
+        run_id = insert(conn, "checklist_run", run, now=now, who=who)
+        for item in items:
+            insert(conn, "checklist_item", {"run_id": run_id, **item}, now=now, who=who)
+    return run_id
+
+
+def import_template(db: Database, service: ChecklistService, path: Path) -> ImportResult:
+    """``ChecklistService.import_template`` without SQLModel: the same checks before the
+    lock (``importable``) and the same decision under it (``import_action``)."""
+    from vendortui.app.checklists.service import ImportResult, import_action
+
+    template = service.importable(path)
+    now, who = utcnow(), current_user()
+    with db.write_sql() as conn:
+        row = conn.execute(
+            "SELECT id, version, source FROM checklist_template"
+            " WHERE key = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1",
+            (template.key,),
+        ).fetchone()
+        action = import_action(path, template, None if row is None else (row[1], row[2]))
+        values = {"version": template.version, "title": template.title, "source": template.source}
+        if action == "added":
+            insert(conn, "checklist_template", {"key": template.key, **values}, now=now, who=who)
+        elif action == "updated":
+            update(conn, "checklist_template", row[0], values, now=now, who=who)
+    return ImportResult(template, action)
