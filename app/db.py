@@ -231,8 +231,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction under the backend's write lock; commits on success."""
-        if self.readonly:
-            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+        self._refuse_if_readonly()
         with self._translated():
             session = self._write_session()
             try:
@@ -247,6 +246,11 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def _refuse_if_readonly(self) -> None:
+        """A file from a newer vendortui (or opened for reading) is never written."""
+        if self.readonly:
+            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
 
     def _write_session(self) -> Session:
         """A session under ``BEGIN IMMEDIATE`` on the live file (reopened if sync swapped it)."""
@@ -270,8 +274,7 @@ class Database:
         For the headless write commands (``app.sql_writes``): importing SQLAlchemy alone
         costs more than twice ``vendortui --version``. SQLite only; a server uses ``write()``.
         """
-        if self.readonly:
-            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+        self._refuse_if_readonly()
         with self._translated():
             conn = self._locked_connection()
             try:
