@@ -231,7 +231,12 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction under the backend's write lock; commits on success."""
+        from vendortui import models
+
         self._refuse_if_readonly()
+        # A flush resolves a foreign key only to a table the metadata knows: a write of one
+        # class (a probe of a vendor) must not depend on some read having imported the rest.
+        models.load_all()
         with self._translated():
             session = self._write_session()
             try:

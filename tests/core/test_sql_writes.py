@@ -287,3 +287,24 @@ def test_the_one_line_rule_holds_on_what_validation_never_sees(
     assert said_orm == said_sql
     assert (said_sql is None) == (user.strip() == "Ann\tLee")
     assert normalised(tmp_path / "sql.db") == normalised(tmp_path / "orm.db")
+
+
+def test_every_write_command_works_on_a_server_through_the_orm(pg_url: str, tmp_path: Path) -> None:
+    """A team server is not a file: the commands fall back to the ORM path and still write."""
+    from tests.core.cli_process import run_cli
+
+    kb = KnowledgeBase.open(pg_url)
+    template = template_file(tmp_path, 1, "Team review")
+    for argv in (
+        ["vendors", "add", "Okta"],
+        ["probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", "https://x.example"],
+        ["checklist", "start", "okta", "annual-review"],
+        ["checklist", "import", str(template)],
+    ):
+        done = run_cli(*argv, "--db", pg_url)
+        assert done.returncode == 0, done.stderr
+    okta_id = kb.find_vendor_id("okta")
+    assert [p.name for p in kb.probes.configs([okta_id])] == ["oidc discovery"]
+    assert [run.title for run in kb.checklists.runs(okta_id)] == ["Annual review"]
+    assert "team-review" in kb.checklists.catalog(refresh=True).templates
+    kb.db.close()
