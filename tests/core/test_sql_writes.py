@@ -308,3 +308,20 @@ def test_every_write_command_works_on_a_server_through_the_orm(pg_url: str, tmp_
     assert [run.title for run in kb.checklists.runs(okta_id)] == ["Annual review"]
     assert "team-review" in kb.checklists.catalog(refresh=True).templates
     kb.db.close()
+
+
+def test_a_write_command_on_an_older_file_migrates_it_then_writes(tmp_path: Path) -> None:
+    """The migration on open comes before either write path: the stdlib one writes into the
+    upgraded schema (a column added since the first revision gets its default)."""
+    from tests.core.cli_process import run_cli
+    from vendortui.app.dbfile import known_revisions, read_revision
+    from vendortui.app.migrate import upgrade
+
+    path = tmp_path / "old.db"
+    upgrade(path, known_revisions()[0])
+    done = run_cli("vendors", "add", "Acme", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    assert read_revision(path) == known_revisions()[-1]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT slug, extra_domains FROM vendor").fetchall() == [("acme", "")]
+    conn.close()
