@@ -280,20 +280,12 @@ class Database:
         costs more than twice ``vendortui --version``. SQLite only; a server uses ``write()``.
         """
         self._refuse_if_readonly()
-        with self._translated():
-            conn = self._locked_connection()
-            try:
-                if not self._checked:
-                    dbfile.quick_check(conn, self.path)
-                    self._checked = True
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.close()
+        # ``with conn``: COMMIT on success, ROLLBACK on any exception (the transaction is ours).
+        with self._translated(), closing(self._locked_connection()) as conn, conn:
+            if not self._checked:
+                dbfile.quick_check(conn, self.path)
+                self._checked = True
+            yield conn
 
     def _locked_connection(self) -> FileConnection:
         """A stdlib connection inside ``BEGIN IMMEDIATE`` on the live file (reopened if sync

@@ -30,6 +30,7 @@ from vendortui.app.errors import KbError, ReadOnlyError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.sync.dump import dump
 from vendortui.models import ProbeConfig
+from vendortui.models.ids import utcnow
 
 STAMPED = ("id", "created_at", "updated_at", "updated_by", "deleted_at")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -325,3 +326,14 @@ def test_a_write_command_on_an_older_file_migrates_it_then_writes(tmp_path: Path
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT slug, extra_domains FROM vendor").fetchall() == [("acme", "")]
     conn.close()
+
+
+def test_a_stdlib_write_that_fails_halfway_leaves_nothing(kb: KnowledgeBase) -> None:
+    db = Database.open(kb.path)
+    with pytest.raises(KbError, match="invisible character"), db.write_sql() as conn:
+        sql_writes.insert(conn, "vendor", {"slug": "a", "name": "A"}, now=utcnow(), who="me")
+        sql_writes.insert(conn, "vendor", {"slug": "b", "name": "B\u200b"}, now=utcnow(), who="me")
+    assert kb.vendor_rows() == []
+    with db.write_sql() as conn:
+        sql_writes.insert(conn, "vendor", {"slug": "a", "name": "A"}, now=utcnow(), who="me")
+    assert [row.slug for row in kb.vendor_rows()] == ["a"]
