@@ -231,8 +231,12 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction under the backend's write lock; commits on success."""
-        if self.readonly:
-            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+        from vendortui import models
+
+        self._refuse_if_readonly()
+        # A flush resolves a foreign key only to a table the metadata knows: a write of one
+        # class (a probe of a vendor) must not depend on some read having imported the rest.
+        models.load_all()
         with self._translated():
             session = self._write_session()
             try:
@@ -248,6 +252,11 @@ class Database:
             finally:
                 session.close()
 
+    def _refuse_if_readonly(self) -> None:
+        """A file from a newer vendortui (or opened for reading) is never written."""
+        if self.readonly:
+            raise ReadOnlyError(self.notice or f"{self.label} is open read-only.")
+
     def _write_session(self) -> Session:
         """A session under ``BEGIN IMMEDIATE`` on the live file (reopened if sync swapped it)."""
         from sqlmodel import Session
@@ -255,12 +264,45 @@ class Database:
         for _ in range(REOPEN_ATTEMPTS):
             session = Session(self.engine, expire_on_commit=False)
             connection = session.connection()
-            opened = connection.connection.driver_connection
-            if isinstance(opened, FileConnection) and opened.inode == _inode(self.path):
+            if self._is_live(connection.connection.driver_connection):
                 return session
             session.rollback()
             session.close()
         raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    @contextmanager
+    def write_sql(self) -> Iterator[sqlite3.Connection]:
+        """``write()`` without SQLModel: one stdlib transaction under ``BEGIN IMMEDIATE`` on
+        the live file, with the same guards (read-only refusal, swapped-file reopen,
+        ``quick_check`` before the session's first write, errors as sentences).
+
+        For the headless write commands (``app.sql_writes``): importing SQLAlchemy alone
+        costs more than twice ``vendortui --version``. SQLite only; a server uses ``write()``.
+        """
+        self._refuse_if_readonly()
+        # ``with conn``: COMMIT on success, ROLLBACK on any exception (the transaction is ours).
+        with self._translated(), closing(self._locked_connection()) as conn, conn:
+            if not self._checked:
+                dbfile.quick_check(conn, self.path)
+                self._checked = True
+            yield conn
+
+    def _locked_connection(self) -> FileConnection:
+        """A stdlib connection inside ``BEGIN IMMEDIATE`` on the live file (reopened if sync
+        swapped it), as ``_write_session`` gives the ORM."""
+        for _ in range(REOPEN_ATTEMPTS):
+            conn = connect_raw(self.path)
+            conn.execute("BEGIN IMMEDIATE")
+            if self._is_live(conn):
+                return conn
+            conn.execute("ROLLBACK")
+            conn.close()
+        raise KbError(f"{self.path} kept being replaced while opening it; try again.")
+
+    def _is_live(self, opened: Any) -> bool:
+        """Whether a connection holding the write lock holds the file now at ``self.path``:
+        a write must never land in a copy that sync has already replaced."""
+        return isinstance(opened, FileConnection) and opened.inode == _inode(self.path)
 
     def _check_before_first_write(self, session: Session) -> None:
         """A damaged page is refused before this session writes anything near it."""

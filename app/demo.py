@@ -62,8 +62,6 @@ def _vendor_files() -> list[Any]:
 
 
 def _plan(existing_slugs: set[str], people_by_email: dict[str, str], today: date) -> DemoPlan:
-    from vendortui.models import DataCategory, Event, Person, ProbeConfig, Role, Runbook, Vendor
-
     plan = DemoPlan()
     now, who = utcnow(), current_user()
     stamp = {"created_at": now, "updated_at": now, "updated_by": who}
@@ -73,6 +71,18 @@ def _plan(existing_slugs: set[str], people_by_email: dict[str, str], today: date
             spec = yaml.safe_load(source.read_text(encoding="utf-8"))
             if spec["slug"] in existing_slugs:
                 continue
+            # Only once a vendor is missing: a second ``demo`` adds nothing and never needs
+            # SQLModel (issue 11's bench).
+            from vendortui.models import (
+                DataCategory,
+                Event,
+                Person,
+                ProbeConfig,
+                Role,
+                Runbook,
+                Vendor,
+            )
+
             sso, contract = spec.get("sso") or {}, spec.get("contract") or {}
             values = clean(
                 "vendor",

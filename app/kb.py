@@ -290,36 +290,14 @@ class KnowledgeBase:
         from vendortui.models import Runbook, Vendor
 
         cleaned = clean("vendor", {"name": name, **values})
-        base = cleaned.pop("slug", None) or slugify(cleaned["name"])
         now, who = utcnow(), current_user()
         with self.db.write() as session:
             # Checked inside the write lock, so two processes adding the same name cannot race.
-            if not allow_similar:
-                key = look_alike_key(cleaned["name"])
-                similar = [
-                    (row[0], row[1])
-                    for row in session.connection().execute(
-                        text("SELECT name, slug FROM vendor WHERE deleted_at IS NULL ORDER BY name")
-                    )
-                    if look_alike_key(row[0]) == key
-                ]
-                if similar:
-                    raise LookAlikeError(cleaned["name"], similar)
-            taken = {
-                row[0]
-                for row in session.connection().execute(
-                    text(
-                        "SELECT slug FROM vendor WHERE deleted_at IS NULL"
-                        " AND (slug = :base OR slug LIKE :pattern)"
-                    ),
-                    {"base": base, "pattern": f"{base}-%"},
-                )
-            }
-            if "slug" in values and base in taken:
-                raise FieldError("slug", f"{base!r} is already used by another vendor")
-            slug, n = base, 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
+            slug = vendor_slug(
+                lambda sql, params: session.connection().execute(text(sql), params),
+                cleaned,
+                allow_similar=allow_similar,
+            )
             vendor = Vendor(slug=slug, **cleaned, created_at=now, updated_at=now, updated_by=who)
             session.add(vendor)
             session.flush()
@@ -355,6 +333,43 @@ class KnowledgeBase:
             row.verified_by = row.updated_by = current_user()
             session.add(row)
         return row
+
+
+LIVE_VENDOR_NAMES = "SELECT name, slug FROM vendor WHERE deleted_at IS NULL ORDER BY name"
+SLUGS_TAKEN = (
+    "SELECT slug FROM vendor WHERE deleted_at IS NULL AND (slug = :base OR slug LIKE :pattern)"
+)
+
+Query = Callable[[str, dict[str, Any]], Any]
+"""Runs SQL text with ``:name`` parameters and returns the rows: the ORM session's
+connection or a stdlib ``sqlite3`` connection (``app.sql_writes``) speak it alike."""
+
+
+def vendor_slug(query: Query, cleaned: dict[str, Any], *, allow_similar: bool) -> str:
+    """The slug for a new vendor (``cleaned`` loses any typed ``slug``), unique among live
+    vendors; refuses a look-alike name (``LookAlikeError``) unless ``allow_similar``.
+
+    Run inside the write transaction, by both write paths, so two processes adding the same
+    name cannot race.
+    """
+    typed = "slug" in cleaned
+    base = cleaned.pop("slug", None) or slugify(cleaned["name"])
+    if not allow_similar:
+        key = look_alike_key(cleaned["name"])
+        similar = [
+            (row[0], row[1])
+            for row in query(LIVE_VENDOR_NAMES, {})
+            if look_alike_key(row[0]) == key
+        ]
+        if similar:
+            raise LookAlikeError(cleaned["name"], similar)
+    taken = {row[0] for row in query(SLUGS_TAKEN, {"base": base, "pattern": f"{base}-%"})}
+    if typed and base in taken:
+        raise FieldError("slug", f"{base!r} is already used by another vendor")
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 class ChangedMeanwhile(FieldError):

@@ -6,13 +6,13 @@ system, of the child process) of ``--runs`` runs, divided by the median of ``--v
 measured in the same run on the same machine. CPU time rather than wall time: the machine is
 shared and the ratio should not depend on what else runs.
 
-Targets (issue 11): every read command within 3x ``--version``. Writes are printed with
-their ratio too; they open SQLModel (their work needs it) but not the migration machinery
-when the file's schema is current. Beside them the bench prints the floor of any ORM write,
-measured the same way: a process that loads the command line and imports SQLModel and every
-table, and writes nothing. What a write costs above that floor is its own work. Commands
+Target (issue 11): every command within 3x ``--version``, reads and writes alike. Writes on a
+file go through stdlib ``sqlite3`` (``app.sql_writes``): importing SQLAlchemy alone costs more
+than twice ``--version``, so no ORM write could meet the target. Beside them the bench prints,
+for information, the floor of an ORM write (what a team server's write or the TUI pays): a
+process that loads the command line, SQLModel and every table, and writes nothing. Commands
 that need the network or git (``probe run``, ``sync``, ``init``, ``clone``) are left out.
-Exits non-zero when a read misses its target.
+Exits non-zero when a command misses its target.
 
     .venv/bin/python bench/commands.py [--runs 7]
 """
@@ -30,14 +30,15 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-READ_TARGET = 3.0
+TARGET = 3.0
 
 
 ORM_FLOOR = (
     "from vendortui.app.cli import load_commands; load_commands(); "
     "import vendortui.app.cli.parser; from vendortui import models; models.load_all()"
 )
-"""What every ORM write loads before doing anything: the command line, SQLModel, the tables."""
+"""What every ORM write loads before doing anything: the command line, SQLModel, the tables
+(a team server's write; a file's skips it)."""
 
 
 def cpu_of(argv: list[str], env: dict[str, str], *, code: str | None = None) -> float:
@@ -162,19 +163,18 @@ def main() -> int:
     baseline = median_cpu(same(["--version"]), options.runs, env, fresh)
     print(f"--version: {baseline * 1000:.0f} ms CPU (median of {options.runs}); ratios below")
     floor = statistics.median(cpu_of([], env, code=ORM_FLOOR) for _ in range(options.runs))
-    print(f"floor of an ORM write (CLI + SQLModel + tables, no work): {floor / baseline:.2f}x")
+    print(
+        f"floor of an ORM write (CLI + SQLModel + tables, no work; servers only): "
+        f"{floor / baseline:.2f}x"
+    )
     missed = []
-    for title, table, target in (("reads", reads, READ_TARGET), ("writes", writes, None)):
+    for title, table in (("reads", reads), ("writes (a file: stdlib sqlite3)", writes)):
         print(f"{title}:")
         for name, argv in table.items():
             ratio = median_cpu(argv, options.runs, env, fresh) / baseline
-            verdict = (
-                f"({ratio - floor / baseline:+.2f}x above the ORM floor)"
-                if target is None
-                else ("ok" if ratio <= target else f"MISSED {target}x")
-            )
+            verdict = "ok" if ratio <= TARGET else f"MISSED {TARGET}x"
             print(f"  {name:<24} {ratio:5.2f}x  {verdict}")
-            if target is not None and ratio > target:
+            if ratio > TARGET:
                 missed.append(name)
     shutil.rmtree(folder)
     return 1 if missed else 0

@@ -113,13 +113,7 @@ class ChecklistService:
 
         from vendortui.models import ChecklistTemplate
 
-        template = read_template_file(path, origin=USER)
-        catalog = self.catalog(refresh=True)
-        existing = catalog.templates.get(template.key)
-        if existing is not None and existing.origin != USER:
-            raise TemplateError(
-                str(path), None, f"{template.key!r} is a shipped template; use another key"
-            )
+        template = self.importable(path)
         now, who = utcnow(), current_user()
         with self.db.write() as session:
             rows = session.exec(
@@ -129,25 +123,28 @@ class ChecklistService:
                 .order_by(col(ChecklistTemplate.version).desc())
             ).all()
             row = rows[0] if rows else None
+            stored = None if row is None else (row.version, row.source)
+            action = import_action(path, template, stored)
+            if action == "unchanged":
+                return ImportResult(template, action)
             if row is None:
-                action = "added"
                 row = ChecklistTemplate(key=template.key, created_at=now)
-            elif row.source == template.source:
-                return ImportResult(template, "unchanged")
-            elif template.version <= row.version:
-                raise TemplateError(
-                    str(path),
-                    None,
-                    f"version {row.version} of {template.key!r} is already in the knowledge "
-                    f"base; raise 'version' above {row.version} to replace it",
-                )
-            else:
-                action = "updated"
             row.version, row.title, row.source = template.version, template.title, template.source
             row.updated_at, row.updated_by = now, who
             session.add(row)
         self.catalog(refresh=True)
         return ImportResult(template, action)
+
+    def importable(self, path: Path) -> Template:
+        """The template in ``path``, refused (``TemplateError``) if it cannot be read or
+        would replace a shipped one: checked before either write path takes the lock."""
+        template = read_template_file(path, origin=USER)
+        existing = self.catalog(refresh=True).templates.get(template.key)
+        if existing is not None and existing.origin != USER:
+            raise TemplateError(
+                str(path), None, f"{template.key!r} is a shipped template; use another key"
+            )
+        return template
 
     def offer_for_status(self, vendor_id: str, status: str) -> Template | None:
         """The checklist to offer when a vendor moves to ``status`` (sunsetting: the sunset).
@@ -452,41 +449,65 @@ def add_run(
     demo loader may adjust them); the run keeps the template's version."""
     from vendortui.models import ChecklistItem, ChecklistRun
 
-    stages = template.stages
-    run = ChecklistRun(
-        vendor_id=vendor_id,
-        template_key=template.key,
-        template_version=template.version,
-        title=template.title,
-        status=RunStatus.IN_PROGRESS,
-        started_by=who,
-        current_stage=stages[0].key if stages else "",
-        stage_entered_at=started if stages else None,
-        created_at=started,
-        updated_at=started,
-        updated_by=who,
-    )
-    items = [
-        ChecklistItem(
-            run_id=run.id,
-            position=position,
-            section_key=section.key,
-            section_title=section.title,
-            item_key=item.key,
-            text=item.text,
-            help=item.help,
-            required=item.required,
-            needs_note=item.needs == "note",
-            needs_evidence=item.needs == "evidence",
-            created_at=started,
-            updated_at=started,
-            updated_by=who,
-        )
-        for position, (section, item) in enumerate(template.items())
-    ]
+    run_values, item_values = run_rows(vendor_id, template, started, who)
+    stamp = {"created_at": started, "updated_at": started, "updated_by": who}
+    run = ChecklistRun(**run_values, **stamp)
+    items = [ChecklistItem(run_id=run.id, **values, **stamp) for values in item_values]
     session.add(run)
     session.flush()
     session.add_all(items)
+    return run, items
+
+
+def import_action(path: Path, template: Template, stored: tuple[int, str] | None) -> str:
+    """What importing ``template`` does given the newest live stored version and source
+    (``None`` when there is none): ``added``, ``updated`` or ``unchanged``; a version that
+    does not go up is refused (``TemplateError``). For both write paths."""
+    if stored is None:
+        return "added"
+    version, source = stored
+    if source == template.source:
+        return "unchanged"
+    if template.version <= version:
+        raise TemplateError(
+            str(path),
+            None,
+            f"version {version} of {template.key!r} is already in the knowledge "
+            f"base; raise 'version' above {version} to replace it",
+        )
+    return "updated"
+
+
+def run_rows(
+    vendor_id: str, template: Template, started: datetime, who: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The column values of a new run and of each of its items (without ``run_id`` and the
+    stamps): one definition for the ORM's ``add_run`` and ``app.sql_writes.start_run``."""
+    stages = template.stages
+    run = {
+        "vendor_id": vendor_id,
+        "template_key": template.key,
+        "template_version": template.version,
+        "title": template.title,
+        "status": RunStatus.IN_PROGRESS,
+        "started_by": who,
+        "current_stage": stages[0].key if stages else "",
+        "stage_entered_at": started if stages else None,
+    }
+    items = [
+        {
+            "position": position,
+            "section_key": section.key,
+            "section_title": section.title,
+            "item_key": item.key,
+            "text": item.text,
+            "help": item.help,
+            "required": item.required,
+            "needs_note": item.needs == "note",
+            "needs_evidence": item.needs == "evidence",
+        }
+        for position, (section, item) in enumerate(template.items())
+    ]
     return run, items
 
 
@@ -589,7 +610,11 @@ def live_vendor(session: Session, vendor_id: str) -> None:
 
     vendor = session.get(Vendor, vendor_id)
     if vendor is None or vendor.deleted_at is not None:
-        raise KbError("That vendor was deleted (perhaps by a teammate's sync).")
+        raise KbError(VENDOR_GONE)
+
+
+VENDOR_GONE = "That vendor was deleted (perhaps by a teammate's sync)."
+"""Refusing to add to a vendor that is gone, on either write path."""
 
 
 def _check_writable(status: str, completed_at: datetime | None, completed_by: str) -> None:

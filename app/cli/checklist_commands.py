@@ -2,7 +2,7 @@
 
 ``vendortui due`` is meant for cron and CI: exit 0 when nothing matches ``--fail-on``, 1 when
 something does, 2 on usage or configuration errors. Nothing here imports Textual, and only the
-commands that write (start, import) import SQLModel.
+commands that write (start, import) import SQLModel, and only on a team server.
 """
 
 from __future__ import annotations
@@ -88,9 +88,17 @@ def _start_args(parser: argparse.ArgumentParser) -> None:
 
 @command("checklist start", "start a checklist run for a vendor", _start_args)
 def checklist_start(args: argparse.Namespace) -> int:
-    """Start a run; prints its id (for ``checklist show``) and what it is."""
+    """Start a run; prints its id (for ``checklist show``) and what it is. A file takes the
+    stdlib write path (``app.sql_writes``), a team server the ORM."""
+    from vendortui.app import sql_writes
+
     kb = _kb(args, for_writing=True)
-    run = kb.checklists.start_run(kb.find_vendor_id(args.vendor), args.template)
+    vendor_id = kb.find_vendor_id(args.vendor)
+    if sql_writes.supported(kb.db):
+        template = kb.checklists.catalog(refresh=True).get(args.template)
+        run = kb.checklists.run(sql_writes.start_run(kb.db, vendor_id, template))
+    else:
+        run = kb.checklists.start_run(vendor_id, args.template)
     print(run.id)
     print(
         strip_control(
@@ -207,12 +215,18 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
 
 @command("checklist import", "add a team checklist template to the knowledge base", _import_args)
 def checklist_import(args: argparse.Namespace) -> int:
-    """Validate a template file and store it (a higher version replaces the old one)."""
+    """Validate a template file and store it (a higher version replaces the old one). A
+    file takes the stdlib write path (``app.sql_writes``), a team server the ORM."""
     from vendortui.app.dbfile import check_path
 
     check_path(Path(args.file), for_writing=False, what="checklist template")
+    from vendortui.app import sql_writes
+
     service = _kb(args, for_writing=True).checklists
-    result = service.import_template(Path(args.file))
+    if sql_writes.supported(service.db):
+        result = sql_writes.import_template(service.db, service, Path(args.file))
+    else:
+        result = service.import_template(Path(args.file))
     template = result.template
     what = {
         "added": "Added",

@@ -91,22 +91,25 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 @command("vendors add", "add a vendor", _add_args)
 def vendors_add(args: argparse.Namespace) -> int:
-    """Add one vendor from a script; prints its slug."""
-    from vendortui.app.kb import KnowledgeBase
+    """Add one vendor from a script; prints its slug.
+
+    A file takes the stdlib write path (``app.sql_writes``), a team server the ORM."""
+    from vendortui.app import sql_writes
     from vendortui.app.validation import LookAlikeError
 
-    kb = KnowledgeBase(open_db(args, for_writing=True))
+    db = open_db(args, for_writing=True)
+    values = {"category": args.category, "status": args.status, "risk_tier": args.risk_tier}
     try:
-        vendor = kb.add_vendor(
-            args.name,
-            allow_similar=args.allow_similar,
-            category=args.category,
-            status=args.status,
-            risk_tier=args.risk_tier,
-        )
+        if sql_writes.supported(db):
+            slug = sql_writes.add_vendor(db, args.name, allow_similar=args.allow_similar, **values)
+        else:
+            from vendortui.app.kb import KnowledgeBase
+
+            kb = KnowledgeBase(db)
+            slug = kb.add_vendor(args.name, allow_similar=args.allow_similar, **values).slug
     except LookAlikeError as exc:
         raise KbError(f"{exc}; nothing was added. Pass --allow-similar to add it anyway.") from None
-    print(vendor.slug)
+    print(slug)
     return 0
 
 

@@ -156,19 +156,20 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 @command("probe add", "configure an SSO probe for a vendor", _add_args)
 def probe_add(args: argparse.Namespace) -> int:
-    """Add a probe configuration; prints where its secret goes when it needs one."""
+    """Add a probe configuration; prints where its secret goes when it needs one.
+
+    A file takes the stdlib write path (``app.sql_writes``), a team server the ORM."""
+    from vendortui.app import sql_writes
     from vendortui.app.kb import KnowledgeBase
     from vendortui.app.probes.store import secret_ref_for
-    from vendortui.models import ProbeConfig
 
     kb = KnowledgeBase(open_db(args, for_writing=True))
     vendor_id = kb.find_vendor_id(args.vendor)
-    card = kb.card(vendor_id)
+    vendor = kb.card_view(vendor_id).vendor
     name = args.name or args.kind.replace("_", " ")
     needs_secret = args.kind in ("client_credentials", "auth_code", "device_code")
-    ref = args.secret_ref or (secret_ref_for(card.vendor.slug, name) if needs_secret else "")
-    config = kb.create(
-        ProbeConfig,
+    ref = args.secret_ref or (secret_ref_for(vendor.slug, name) if needs_secret else "")
+    values = dict(
         vendor_id=vendor_id,
         name=name,
         kind=args.kind,
@@ -182,9 +183,15 @@ def probe_add(args: argparse.Namespace) -> int:
         secret_ref=ref,
         ca_file=args.ca_file,
     )
-    print(f"Added probe {config.name!r} to {card.vendor.name}.")
+    if sql_writes.supported(kb.db):
+        added = sql_writes.create(kb.db, "probe_config", values)["name"]
+    else:
+        from vendortui.models import ProbeConfig
+
+        added = kb.create(ProbeConfig, **values).name
+    print(f"Added probe {added!r} to {vendor.name}.")
     if args.kind == "client_credentials":
-        print(f"Store its client secret with: vendortui secret set {card.vendor.slug} {name!r}")
+        print(f"Store its client secret with: vendortui secret set {vendor.slug} {name!r}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Read commands stay off SQLModel, writes off Alembic, and the stdlib reads say the same.
+"""Read commands stay off SQLModel, so do writes on a file, none import Alembic, and the
+stdlib reads say the same.
 
 What a command imports is checked in a fresh interpreter (``sys.modules`` after it ran); the
 timing itself is in ``bench/commands.py``.
@@ -7,6 +8,7 @@ timing itself is in ``bench/commands.py``.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,7 @@ from vendortui.app.demo import load_demo
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.probes.findings import ProbeReport
 from vendortui.app.probes.listing import probe_lines
+from vendortui.app.sync.dump import dump
 from vendortui.models import ProbeConfig
 from vendortui.models.enums import ProbeOutcome
 
@@ -50,6 +53,32 @@ def test_writes_on_a_current_file_never_import_alembic(
 ) -> None:
     load_demo(kb)
     assert imported_after([*command, "--db", str(kb.path)], ("alembic", "mako", "textual")) == []
+
+
+WRITES = [
+    ["vendors", "add", "Acme"],
+    ["probe", "add", "okta", "--kind", "oidc_discovery", "--issuer", "https://x.example"],
+    ["checklist", "start", "okta", "annual-review"],
+    ["checklist", "import", "TEMPLATE"],
+    ["demo"],
+]
+"""Every write command ``bench/commands.py`` times."""
+
+
+@pytest.mark.parametrize("command", WRITES)
+def test_writes_on_a_file_never_import_sqlalchemy(
+    kb: KnowledgeBase, command: list[str], tmp_path: Path
+) -> None:
+    """Importing SQLAlchemy alone is over twice ``--version``: a file takes ``app.sql_writes``."""
+    load_demo(kb)
+    template = tmp_path / "team-review.yaml"
+    shipped = Path(__file__).resolve().parents[2] / "seed_data/checklists/annual-review.yaml"
+    template.write_text(shipped.read_text().replace("key: annual-review", "key: team-review", 1))
+    argv = [str(template) if part == "TEMPLATE" else part for part in command]
+    before = dump(kb.path)
+    packages = ("sqlmodel", "sqlalchemy", "pydantic", "alembic", "textual")
+    assert imported_after([*argv, "--db", str(kb.path)], packages) == []
+    assert (dump(kb.path) != before) == (command != ["demo"]), "the write happened"
 
 
 def test_the_probe_list_reading_equals_the_auth_tab_reading(kb: KnowledgeBase) -> None:
