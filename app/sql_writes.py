@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
 from vendortui.app.validation import clean
-from vendortui.models.ids import new_id, utcnow
+from vendortui.models.ids import db_time, new_id, utcnow
 from vendortui.models.one_line import check, one_line_fields
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def db_value(value: Any) -> Any:
     """A Python value in the form SQLModel stores it in SQLite: moments as UTC text without
     an offset and with microseconds (text order is time order), dates ISO, flags 0/1."""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return db_time(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from vendortui.app.db import Database, connect_raw
 from vendortui.models.enums import EventKind, PiiLevel, RiskTier, Status
-from vendortui.models.ids import new_id
+from vendortui.models.ids import db_time, new_id
 
 _WORDS = [
     "alpha",
@@ -50,7 +50,7 @@ _CATEGORIES = ("observability", "paging", "ci", "identity", "error tracking", "l
 
 def _stamp(rng: random.Random) -> str:
     moment = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(60_000_000))
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return db_time(moment)
 
 
 def generate(path: Path, vendors: int = 10_000, seed: int = 7) -> None:

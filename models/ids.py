@@ -40,3 +40,13 @@ def utcnow() -> datetime:
     so text comparison in SQL (used by sync and the due list) equals time comparison.
     """
     return datetime.now(UTC)
+
+
+def db_time(moment: datetime) -> str:
+    """A moment as SQLModel stores it: UTC text without an offset, with microseconds.
+
+    Every write path that bypasses the ORM (stdlib writes, import, sync's merge, the
+    synthetic bench data) stamps through this one function, so text order stays time order
+    whichever path wrote the row.
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -45,7 +45,7 @@ from vendortui.app.identity import current_user
 from vendortui.app.queries import parse_moment
 from vendortui.app.validation import FieldError
 from vendortui.models.enums import EventKind, ItemState, PiiLevel, RunStatus, Status
-from vendortui.models.ids import new_id, utcnow
+from vendortui.models.ids import db_time, new_id, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -597,11 +597,6 @@ def _next(item: ItemView, change: _Change, who: str, now: datetime) -> ItemView:
             "evidence_url", "This item needs an evidence link before it can be marked done."
         )
     return after
-
-
-def db_time(moment: datetime) -> str:
-    """A moment as SQLModel stores it: UTC, no offset, microseconds (text order = time order)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def live_vendor(session: Session, vendor_id: str) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from vendortui.app.interchange.plan import Plan
+from vendortui.models.ids import db_time
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,7 +43,7 @@ def stored(value: Any) -> Any:
 @functools.lru_cache(maxsize=1024)
 def _moment(value: datetime) -> str:
     """Cached: an import stamps thousands of rows with the same moment."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return db_time(value)
 
 
 def _defaults(table: Any) -> dict[str, Any]:
