@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -37,10 +38,29 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
 BACKENDS = ("sqlite", "postgresql")
 
 
+MEMORY_DISK = "/dev/shm"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_backends: run each test with `kb` on a file and on a real PostgreSQL"
     )
+    _temporary_files_in_memory()
+
+
+def _temporary_files_in_memory() -> None:
+    """Put temporary files (every ``tmp_path``, the sync tests' teams, child processes' own)
+    in memory when the machine has ``/dev/shm`` and ``TMPDIR`` does not name a place.
+
+    SQLite commits with ``synchronous=FULL`` and git flushes its objects: on a disk shared
+    with other jobs those flushes were about a third of a sync test's time. The files stay
+    real (the same SQLite, git, locks and renames); only a power cut would differ, and no
+    test simulates one. Set in the controller before xdist starts its workers, which inherit it.
+    """
+    if "TMPDIR" in os.environ or not os.access(MEMORY_DISK, os.W_OK | os.X_OK):
+        return
+    os.environ["TMPDIR"] = MEMORY_DISK
+    tempfile.tempdir = None  # recomputed from TMPDIR on next use
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -141,8 +141,7 @@ def test_repeated_conflicts_across_three_clones_lose_no_value(steps: list[tuple]
     with tempfile.TemporaryDirectory(prefix="vendortui-clash-") as folder:
         team = Team(Path(folder), ("alice", "bob", "carol"))
         alice, bob, _carol = team.clones
-        acme = alice.add_vendor("acme")
-        team.converge()
+        acme = team.shared_vendor()
         oracle = Oracle(team, acme)
         # Every run starts with two open conflicts on every clone (status, and Bob's deletion
         # against Alice's edit), so resolutions on any side are as likely as new clashes.
