@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from vendortui.app.db import Database
 from vendortui.app.sync import run, setup
@@ -32,6 +33,15 @@ UNSET = (
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
 )
+
+
+TEAM_EXAMPLES = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+"""Hypothesis settings for properties that build a whole team per example (a bare remote,
+three clones, real git): seconds each, so few examples and no deadline."""
 
 
 @pytest.fixture(autouse=True)
