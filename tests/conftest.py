@@ -53,7 +53,8 @@ def _temporary_files_in_memory() -> None:
     in memory when the machine has ``/dev/shm`` and ``TMPDIR`` does not name a place.
 
     SQLite commits with ``synchronous=FULL`` and git flushes its objects: on a disk shared
-    with other jobs those flushes were about a third of a sync test's time. The files stay
+    with other jobs, building and syncing a three-clone team took 20-30 % less wall time in
+    memory (two sync test files together, 6 % less, measured side by side). The files stay
     real (the same SQLite, git, locks and renames); only a power cut would differ, and no
     test simulates one. Set in the controller before xdist starts its workers, which inherit it.
     """
