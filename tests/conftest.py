@@ -3,34 +3,65 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests import pgserver
+from tests.templates import copy_of
+from tests.user_dirs import UserDirs
 from vendortui.app.config.schema import SETTINGS
 from vendortui.app.kb import KnowledgeBase
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the developer's own knowledge base, config or identity."""
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
+    """Never touch the developer's own knowledge base, config, logs, data or identity.
+
+    Every XDG base folder points into the test's ``tmp_path`` (platformdirs reads them; child
+    processes inherit them), so no test writes into the real user's ``~/.local`` or
+    ``~/.config``. Tests that look at those files take this fixture by name.
+    """
+    dirs = UserDirs(*(tmp_path / f"xdg-{kind}" for kind in UserDirs._fields))
+    for kind, folder in zip(UserDirs._fields, dirs, strict=True):
+        monkeypatch.setenv(f"XDG_{kind.upper()}_HOME", str(folder))
     monkeypatch.setenv("VENDORTUI_DB", str(tmp_path / "default-kb.db"))
     monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     for setting in SETTINGS:  # a developer's VENDORTUI_THEME, _KEYMAP, _PROBE_TIMEOUT, ...
         if setting.env not in ("VENDORTUI_DB", "VENDORTUI_USER"):
             monkeypatch.delenv(setting.env, raising=False)
+    return dirs
 
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+MEMORY_DISK = "/dev/shm"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_backends: run each test with `kb` on a file and on a real PostgreSQL"
     )
+    _temporary_files_in_memory()
+
+
+def _temporary_files_in_memory() -> None:
+    """Put temporary files (every ``tmp_path``, the sync tests' teams, child processes' own)
+    in memory when the machine has ``/dev/shm`` and ``TMPDIR`` does not name a place.
+
+    SQLite commits with ``synchronous=FULL`` and git flushes its objects: on a disk shared
+    with other jobs, building and syncing a three-clone team took 20-30 % less wall time in
+    memory (two sync test files together, 6 % less, measured side by side). The files stay
+    real (the same SQLite, git, locks and renames); only a power cut would differ, and no
+    test simulates one. Set in the controller before xdist starts its workers, which inherit it.
+    """
+    if "TMPDIR" in os.environ or not os.access(MEMORY_DISK, os.W_OK | os.X_OK):
+        return
+    os.environ["TMPDIR"] = MEMORY_DISK
+    tempfile.tempdir = None  # recomputed from TMPDIR on next use
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -45,11 +76,24 @@ def backend() -> str:
     return "sqlite"
 
 
+@pytest.fixture(scope="session")
+def kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty knowledge-base file migrated to head once per session (per xdist worker).
+
+    Tests get copies (``tests.templates``); those about creating or migrating a file open
+    their own path instead.
+    """
+    path = tmp_path_factory.mktemp("kb-template") / "kb.db"
+    KnowledgeBase.open(path).db.close()
+    return path
+
+
 @pytest.fixture
 def kb(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> KnowledgeBase:
     """A new, migrated, empty knowledge base in a real file (or on a real server)."""
     if backend == "sqlite":
-        base = KnowledgeBase.open(tmp_path / "kb.db")
+        template = request.getfixturevalue("kb_template")
+        base = KnowledgeBase.open(copy_of(template, tmp_path / "kb.db"))
     else:
         base = KnowledgeBase.open(request.getfixturevalue("pg_url"))
     yield base

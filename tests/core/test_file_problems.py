@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.templates import copy_of
 from vendortui.app.cli import main
 from vendortui.app.kb import KnowledgeBase
 
@@ -142,9 +143,9 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.fixture
-def good(tmp_path: Path) -> Iterator[Path]:
+def good(kb_template: Path, tmp_path: Path) -> Iterator[Path]:
     """A valid knowledge base, for the sides of a command that are not under test."""
-    kb = KnowledgeBase.open(tmp_path / "good.db")
+    kb = KnowledgeBase.open(copy_of(kb_template, tmp_path / "good.db"))
     kb.add_vendor("Acme")
     kb.db.close()
     yield kb.path

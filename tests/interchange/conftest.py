@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.templates import copy_of
 from vendortui.app.cli import main
 from vendortui.app.demo import load_demo
 from vendortui.app.kb import KnowledgeBase
@@ -35,19 +36,28 @@ def cli(capsys: pytest.CaptureFixture[str]):
     return run
 
 
-@pytest.fixture
-def demo_kb(kb: KnowledgeBase) -> KnowledgeBase:
-    """The demo knowledge base (15 vendors, people, probes, checklist runs)."""
+@pytest.fixture(scope="session")
+def demo_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo loaded once per session (per xdist worker); ``demo_kb`` copies it."""
+    path = copy_of(kb_template, tmp_path_factory.mktemp("demo-template") / "kb.db")
+    kb = KnowledgeBase.open(path)
     load_demo(kb)
-    return kb
+    kb.db.close()
+    return path
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[Path]:
+def demo_kb(demo_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """The demo knowledge base (15 vendors, people, probes, checklist runs)."""
+    kb = KnowledgeBase.open(copy_of(demo_template, tmp_path / "kb.db"))
+    yield kb
+    kb.db.close()
+
+
+@pytest.fixture
+def empty_db(kb_template: Path, tmp_path: Path) -> Path:
     """A second, empty knowledge base file to import into."""
-    path = tmp_path / "target.db"
-    KnowledgeBase.open(path).db.close()
-    yield path
+    return copy_of(kb_template, tmp_path / "target.db")
 
 
 def text_of(path: Path) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 
 def vendortui(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``vendortui ARGS`` whose files all land under ``home``, with no libpq password anywhere
-    (no PGPASSWORD, a password file that does not exist) and no VENDORTUI_* settings."""
+    """``vendortui ARGS`` with no libpq password anywhere (no PGPASSWORD, a password file under
+    ``home`` that does not exist) and no VENDORTUI_* settings. ``home`` is the test's
+    ``tmp_path``: the shared ``user_dirs`` fixture already put every XDG folder there, so all
+    the files the command writes land under it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "VENDORTUI_"))}
-    for kind in ("DATA", "CONFIG", "STATE", "CACHE"):
-        env[f"XDG_{kind}_HOME"] = str(home / kind.lower())
     env["PGPASSFILE"] = str(home / "no-pgpass")
     return subprocess.run(
         [sys.executable, "-m", "vendortui", *args],

@@ -177,9 +177,8 @@ def test_libpq_credentials_pgpassword_pgpass_and_wrong_password(
 def test_a_password_in_the_url_is_never_echoed(pg_server: PgServer, tmp_path: Path) -> None:
     """Errors, the log, ``-v`` and notices: the password never appears; ``***`` does."""
     unreachable = f"postgresql://someone:{PASSWORD}@127.0.0.1:1/kb"
-    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
     for argv in (["vendors", "-v"], ["show", "acme", "-v"], ["vendors", "add", "X", "-v"]):
-        out = run_cli(*argv, "--db", unreachable, env=env)
+        out = run_cli(*argv, "--db", unreachable)
         assert out.returncode == 2, out.stderr
         assert "Cannot reach the team server postgresql://someone:***@127.0.0.1:1/kb" in out.stderr
         assert PASSWORD not in out.stdout + out.stderr

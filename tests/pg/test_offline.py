@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from tests import pgserver
+from tests.user_dirs import UserDirs
 from tests.waiting import wait_for
 from vendortui.app.db_pg import ServerUnreachable
 from vendortui.app.errors import KbError, ReadOnlyError
@@ -24,13 +25,8 @@ def own_server(pg_server: pgserver.PgServer) -> pgserver.PgServer:
     pgserver.remove(server)
 
 
-@pytest.fixture(autouse=True)
-def _data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
 def test_the_offline_copy_opens_read_only_when_the_server_is_stopped(
-    own_server: pgserver.PgServer, tmp_path: Path
+    own_server: pgserver.PgServer, user_dirs: UserDirs
 ) -> None:
     url = own_server.url()
     kb = KnowledgeBase.open(url)
@@ -38,7 +34,7 @@ def test_the_offline_copy_opens_read_only_when_the_server_is_stopped(
     kb.save_runbook(vendor.id, "# Acme\n\nCall the vendor's hotline.")
     kb.refresh_offline_copy()
     copy = copy_path(url)
-    assert copy.exists() and copy.is_relative_to(tmp_path / "data" / "vendortui")
+    assert copy.exists() and copy.is_relative_to(user_dirs.data / "vendortui")
     kb.update(Vendor, vendor.id, category="after the copy")
     own_server.stop()
     before = copy.read_bytes()

@@ -1,7 +1,8 @@
 """Public data tests: an isolated user data folder, upstream-shaped files, small datasets.
 
-``XDG_DATA_HOME`` points into the test's folder so an import never touches the developer's
-own copies, and the process-wide loaded datasets are dropped before and after each test.
+``XDG_DATA_HOME`` points into the test's folder (the shared ``user_dirs`` fixture) so an import
+never touches the developer's own copies, and the process-wide loaded datasets are dropped
+before and after each test.
 """
 
 from __future__ import annotations
@@ -30,11 +31,9 @@ them; the project never needs them to run, so tests that read them skip elsewher
 
 
 @pytest.fixture(autouse=True)
-def _user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    home = tmp_path / "xdg-data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+def _forget_datasets() -> Iterator[None]:
     datasets.forget()
-    yield home
+    yield
     datasets.forget()
 
 

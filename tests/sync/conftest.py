@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from vendortui.app.db import Database
 from vendortui.app.sync import run, setup
@@ -32,6 +33,15 @@ UNSET = (
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
 )
+
+
+TEAM_EXAMPLES = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+"""Hypothesis settings for properties that build a whole team per example (a bare remote,
+three clones, real git): seconds each, so few examples and no deadline."""
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +179,34 @@ class Team:
             git(self.root, "clone", "-q", str(self.remote), str(folder))
         set_identity(folder, name)
         return Clone(name, folder)
+
+    def shared_vendor(self, slug: str = "acme") -> str:
+        """A vendor the first clone adds and every clone has synced (where most scenarios
+        start); returns its id."""
+        row_id = self.clones[0].add_vendor(slug)
+        self.converge()
+        return row_id
+
+    def renamed_while_bob_edits(self) -> str:
+        """The shared vendor renamed "Acme Corp" by Alice, who syncs, while Bob (not synced)
+        sets its status to "pilot": Bob's next sync or pull has both sides to merge. Returns
+        the vendor's id."""
+        alice, bob = self.clones[:2]
+        row_id = self.shared_vendor()
+        alice.edit(Vendor, row_id, name="Acme Corp")
+        alice.sync()
+        bob.edit(Vendor, row_id, status="pilot")
+        return row_id
+
+    def clash(self, row_id: str, *changes: dict[str, Any] | None) -> None:
+        """Clone ``i`` applies ``changes[i]`` to the vendor (``None``: deletes it), none of them
+        having seen the others', then every clone syncs until all have seen everything."""
+        for clone, fields in zip(self.clones, changes, strict=False):
+            if fields is None:
+                clone.delete(Vendor, row_id)
+            else:
+                clone.edit(Vendor, row_id, **fields)
+        self.converge()
 
     def converge(self) -> None:
         """Sync every clone until all have seen everything (two rounds suffice)."""

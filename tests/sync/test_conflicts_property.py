@@ -18,11 +18,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.sync.conflict_views import open_conflicts, resolve
-from tests.sync.conftest import Clone, Team
+from tests.sync.conftest import TEAM_EXAMPLES, Clone, Team
 from vendortui.models import Event, Vendor, utcnow
 
 CLONES = 3
@@ -131,18 +131,13 @@ def _oracle_value(column: str, value: str | None) -> str | None:
     return value
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@TEAM_EXAMPLES
 @given(ops)
 def test_repeated_conflicts_across_three_clones_lose_no_value(steps: list[tuple]) -> None:
     with tempfile.TemporaryDirectory(prefix="vendortui-clash-") as folder:
         team = Team(Path(folder), ("alice", "bob", "carol"))
         alice, bob, _carol = team.clones
-        acme = alice.add_vendor("acme")
-        team.converge()
+        acme = team.shared_vendor()
         oracle = Oracle(team, acme)
         # Every run starts with two open conflicts on every clone (status, and Bob's deletion
         # against Alice's edit), so resolutions on any side are as likely as new clashes.

@@ -19,22 +19,16 @@ def test_the_issue_reproduction_status_pilot_against_production_twice(
     team: Team, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, status="pilot")
-    bob.edit(Vendor, acme, status="production")
-    team.converge()
+    acme = team.shared_vendor()
+    team.clash(acme, {"status": "pilot"}, {"status": "production"})
     [first] = open_conflicts(bob)
     assert {first.mine, first.theirs} == {"pilot", "production"}
     resolve(bob, first.id, "mine")
-    alice.edit(Vendor, acme, status="evaluating")
-    team.converge()
+    team.clash(acme, {"status": "evaluating"})
     # Bob's resolution and Alice's edit were concurrent decisions: that is a conflict too.
     [between] = open_conflicts(alice)
     assert (between.mine, between.theirs) == ("evaluating", "production")
-    alice.edit(Vendor, acme, status="pilot")
-    bob.edit(Vendor, acme, status="production")
-    team.converge()
+    team.clash(acme, {"status": "pilot"}, {"status": "production"})
     team.assert_identical()
     seen = {(c.mine, c.theirs): c for c in open_conflicts(alice)}
     again = seen[("pilot", "production")]
@@ -47,11 +41,8 @@ def test_the_issue_reproduction_status_pilot_against_production_twice(
 
 def test_a_delete_against_an_edit_after_a_kept_deletion_is_a_conflict_again(team: Team) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.delete(Vendor, acme)
-    bob.edit(Vendor, acme, status="pilot")
-    team.converge()
+    acme = team.shared_vendor()
+    team.clash(acme, None, {"status": "pilot"})
     [clash] = open_conflicts(alice)
     assert clash.field == "deleted_at" and clash.mine is not None and clash.theirs is None
     resolve(alice, clash.id, "mine")  # keep the deletion: the same tombstone time is written back
@@ -69,11 +60,8 @@ def test_two_clones_resolving_one_conflict_differently_leave_an_open_conflict(
     team: Team,
 ) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, risk_tier="high")
-    bob.edit(Vendor, acme, risk_tier="low")
-    team.converge()
+    acme = team.shared_vendor()
+    team.clash(acme, {"risk_tier": "high"}, {"risk_tier": "low"})
     [alices] = open_conflicts(alice)
     [bobs] = open_conflicts(bob)
     resolve(alice, alices.id, "mine")  # high
@@ -91,12 +79,9 @@ def test_two_clones_resolving_one_conflict_differently_leave_an_open_conflict(
 
 
 def test_a_resolution_that_keeps_the_shown_value_meets_a_concurrent_edit(team3: Team) -> None:
-    alice, bob, carol = team3.clones
-    acme = alice.add_vendor("acme")
-    team3.converge()
-    alice.edit(Vendor, acme, status="pilot")
-    bob.edit(Vendor, acme, status="production")
-    team3.converge()
+    alice, _bob, carol = team3.clones
+    acme = team3.shared_vendor()
+    team3.clash(acme, {"status": "pilot"}, {"status": "production"})
     [clash] = open_conflicts(carol)
     kept = carol.value("SELECT status FROM vendor WHERE id = ?", acme)
     resolve(carol, clash.id, "mine" if clash.mine == kept else "theirs")

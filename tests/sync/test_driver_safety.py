@@ -47,8 +47,7 @@ def test_driver_commands_run_the_installed_package_in_isolated_mode(team: Team) 
 def test_committed_modules_do_not_run_on_diff_log_pull_or_sync(team: Team, tmp_path: Path) -> None:
     alice, bob = team.clones
     marker = tmp_path / "ran"
-    acme = alice.add_vendor("acme")
-    team.converge()
+    acme = team.shared_vendor()
     _plant(alice, marker)
     alice.edit(Vendor, acme, name="Acme Corp")
     alice.sync()

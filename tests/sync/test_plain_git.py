@@ -24,11 +24,7 @@ def _digest(path: Path) -> str:
 
 def test_plain_git_pull_runs_the_merge_driver(team: Team) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    alice.sync()
-    bob.edit(Vendor, acme, status="pilot")
+    team.renamed_while_bob_edits()
     bob.git("commit", "-q", "-am", "bob: status")
     bob.git("pull", "-q", "--no-rebase", "--no-edit")
     assert bob.status() == ""
@@ -48,8 +44,7 @@ def test_a_plain_git_pull_of_divergent_branches_merges(
     refuses divergent pulls unless the clone says how to reconcile them). A clone made before
     ``init``/``clone`` set the pull mode gets it the next time vendortui opens the file."""
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
+    acme = team.shared_vendor()
     mine, other = (alice, bob) if puller == "alice" else (bob, alice)
     if made_before_pull_mode:
         mine.git("config", "--local", "--unset", "pull.rebase")

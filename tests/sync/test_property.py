@@ -11,10 +11,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.sync.conftest import Team
+from tests.sync.conftest import TEAM_EXAMPLES, Team
 from vendortui.models import ChecklistItem, ChecklistRun, ChecklistTick, Vendor
 
 FIELDS = ("name", "status", "description")
@@ -64,11 +64,7 @@ class World:
         self.known[clone] = set(self.remote)
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@TEAM_EXAMPLES
 @given(ops)
 def test_random_edits_converge_and_lose_nothing(steps: list[tuple]) -> None:
     with tempfile.TemporaryDirectory(prefix="vendortui-prop-") as folder:

@@ -126,8 +126,7 @@ def test_a_sync_killed_at_any_step_loses_nothing_and_the_next_one_completes(
 
 def test_a_push_race_is_retried_without_force(team3: Team) -> None:
     alice, bob, carol = team3.clones
-    acme = alice.add_vendor("acme")
-    team3.converge()
+    acme = team3.shared_vendor()
     alice.edit(Vendor, acme, name="Acme Corp")
     bob.edit(Vendor, acme, status="pilot")
     remote_before = bob.git("ls-remote", "origin", "main").split()[0]
@@ -150,11 +149,7 @@ def test_a_push_race_is_retried_without_force(team3: Team) -> None:
 
 def test_another_process_writing_during_the_swap_is_not_lost(team: Team, tmp_path: Path) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    alice.sync()
-    bob.edit(Vendor, acme, status="pilot")
+    team.renamed_while_bob_edits()
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER_SCRIPT, str(bob.db_path)],
         stdin=subprocess.PIPE,
@@ -190,8 +185,7 @@ def test_an_edit_landing_after_the_local_commit_is_part_of_the_merge(
     team: Team, tmp_path: Path, local_commit: bool
 ) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
+    acme = team.shared_vendor()
     alice.edit(Vendor, acme, name="Acme Corp")
     alice.sync()
     if local_commit:
@@ -322,12 +316,8 @@ def _killed_sync(team: Team, step: str, *, commit_first: bool) -> tuple[str, dic
     """Alice renames a vendor and syncs; Bob changes its status (and commits it with plain
     git if ``commit_first``), then his sync is killed at ``step``. Returns the vendor's id
     and the swap record the killed sync left (empty if none)."""
-    alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    alice.sync()
-    bob.edit(Vendor, acme, status="pilot")
+    _alice, bob = team.clones
+    acme = team.renamed_while_bob_edits()
     if commit_first:
         bob.git("commit", "-q", "-am", "bob: status")
     _kill_sync_at(bob, step)

@@ -100,12 +100,9 @@ def test_edits_to_different_vendors(team: Team) -> None:
 
 
 def test_different_fields_of_the_same_vendor(team: Team) -> None:
-    alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.edit(Vendor, acme, name="Acme Corp")
-    bob.edit(Vendor, acme, website="https://acme.example")
-    team.converge()
+    _alice, bob = team.clones
+    acme = team.shared_vendor()
+    team.clash(acme, {"name": "Acme Corp"}, {"website": "https://acme.example"})
     team.assert_identical()
     assert bob.rows("SELECT name, website FROM vendor WHERE id = ?", acme) == [
         ("Acme Corp", "https://acme.example")
@@ -115,8 +112,7 @@ def test_different_fields_of_the_same_vendor(team: Team) -> None:
 
 def test_same_field_is_a_conflict_both_values_kept_and_clones_converge(team: Team) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
+    acme = team.shared_vendor()
     alice.edit(Vendor, acme, description="Alice's words")
     bob.edit(Vendor, acme, description="Bob's words")
     alice.sync()
@@ -161,11 +157,8 @@ def test_same_field_is_a_conflict_both_values_kept_and_clones_converge(team: Tea
 
 def test_delete_against_edit_keeps_the_row_and_records_a_conflict(team: Team) -> None:
     alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.delete(Vendor, acme)
-    bob.edit(Vendor, acme, status="production")
-    team.converge()
+    acme = team.shared_vendor()
+    team.clash(acme, None, {"status": "production"})
     team.assert_identical()
     assert alice.rows("SELECT deleted_at, status FROM vendor WHERE id = ?", acme) == [
         (None, "production")
@@ -182,12 +175,9 @@ def test_delete_against_edit_keeps_the_row_and_records_a_conflict(team: Team) ->
 
 
 def test_both_deleting_is_not_a_conflict(team: Team) -> None:
-    alice, bob = team.clones
-    acme = alice.add_vendor("acme")
-    team.converge()
-    alice.delete(Vendor, acme)
-    bob.delete(Vendor, acme)
-    team.converge()
+    alice, _bob = team.clones
+    acme = team.shared_vendor()
+    team.clash(acme, None, None)
     team.assert_identical()
     assert alice.value("SELECT deleted_at IS NOT NULL FROM vendor") == 1
     assert alice.value("SELECT count(*) FROM conflict") == 0
@@ -284,13 +274,9 @@ def test_a_lead_change_is_told_with_real_names(team: Team) -> None:
 
 
 def test_three_clones_converge(team3: Team) -> None:
-    alice, bob, carol = team3.clones
-    acme = alice.add_vendor("acme")
-    team3.converge()
-    alice.edit(Vendor, acme, name="A")
-    bob.edit(Vendor, acme, name="B")
-    carol.edit(Vendor, acme, name="C")
-    team3.converge()
+    alice, _bob, _carol = team3.clones
+    acme = team3.shared_vendor()
+    team3.clash(acme, {"name": "A"}, {"name": "B"}, {"name": "C"})
     team3.assert_identical()
     values = {v for row in alice.rows("SELECT ours_value, theirs_value FROM conflict") for v in row}
     assert {"A", "B", "C"} <= values

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.templates import copy_of
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 
@@ -97,13 +98,23 @@ def build(kb: KnowledgeBase) -> dict[str, str]:
     return {"datadog": datadog.id, "priya": priya.id}
 
 
+@pytest.fixture(scope="session")
+def tui_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixed knowledge base, built once per session (per xdist worker): about twenty
+    write transactions, close to a second on a busy machine; each test gets a copy."""
+    path = copy_of(kb_template, tmp_path_factory.mktemp("tui-template") / "tui.db")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
+        kb = KnowledgeBase.open(path)
+        build(kb)
+        kb.db.close()
+    return path
+
+
 @pytest.fixture
-def tui_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KnowledgeBase]:
-    """The fixed knowledge base in a temporary file."""
-    monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
-    monkeypatch.delenv("VENDORTUI_THEME", raising=False)
-    kb = KnowledgeBase.open(tmp_path / "tui.db")
-    build(kb)
+def tui_kb(tui_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """The fixed knowledge base in a temporary file of this test's own."""
+    kb = KnowledgeBase.open(copy_of(tui_template, tmp_path / "tui.db"))
     yield kb
     kb.db.close()
 

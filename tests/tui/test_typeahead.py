@@ -4,7 +4,9 @@ key that opens an input or a screen; each would fail if a single key went to the
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.widgets import Input, TabbedContent, TextArea
 
 from tests.tui.keys import burst
@@ -84,38 +86,30 @@ async def test_escape_back_home_then_filter_again(tui: VendorTui) -> None:
         assert screen.query_one(FilterInput).value == "launch"
 
 
-async def test_a_opens_the_add_form_and_the_name_gets_the_text(tui: VendorTui) -> None:
+@pytest.mark.parametrize(
+    ("keys", "name", "under"),
+    [
+        (("a", *"Honeycomb"), "Honeycomb", None),
+        (("e", *"Datadog Inc"), "Datadog Inc", None),  # focus selects the name: typing replaces it
+        (("p", "a", *"Zoe"), "Zoe", PeopleScreen),
+    ],
+    ids=["a-new-vendor", "e-edit-vendor", "p-a-new-person"],
+)
+async def test_a_key_that_opens_a_form_hands_it_the_text_typed_after(
+    tui: VendorTui, keys: tuple[str, ...], name: str, under: type[Screen] | None
+) -> None:
+    """The form's name field gets every letter of the burst; ``under``, when given, is the
+    screen the form must have opened over."""
     async with tui.run_test(size=SIZE) as pilot:
         await home(pilot)
-        burst(pilot, "a", *"Honeycomb")
+        burst(pilot, *keys)
         await wait_for(
             pilot,
-            lambda: isinstance(tui.screen, FormScreen) and field(tui, "name") == "Honeycomb",
-            "the name typed into the new-vendor form",
+            lambda: isinstance(tui.screen, FormScreen) and field(tui, "name") == name,
+            f"{name!r} typed into the form",
         )
-
-
-async def test_e_reads_the_vendor_then_the_form_gets_the_text(tui: VendorTui) -> None:
-    async with tui.run_test(size=SIZE) as pilot:
-        await home(pilot)
-        burst(pilot, "e", *"Datadog Inc")  # focus selects the name: typing replaces it
-        await wait_for(
-            pilot,
-            lambda: isinstance(tui.screen, FormScreen) and field(tui, "name") == "Datadog Inc",
-            "the text typed into the edit form",
-        )
-
-
-async def test_p_then_a_opens_the_person_form(tui: VendorTui) -> None:
-    async with tui.run_test(size=SIZE) as pilot:
-        await home(pilot)
-        burst(pilot, "p", "a", *"Zoe")
-        await wait_for(
-            pilot,
-            lambda: isinstance(tui.screen, FormScreen) and field(tui, "name") == "Zoe",
-            "the name typed into the person form",
-        )
-        assert isinstance(tui.screen_stack[-2], PeopleScreen)
+        if under is not None:
+            assert isinstance(tui.screen_stack[-2], under)
 
 
 async def test_help_closes_and_the_next_keys_reach_home(tui: VendorTui) -> None:
