@@ -240,7 +240,6 @@ class Database:
                     self._check_before_first_write(session)
                     self._checked = True
                 yield session
-                self._before_commit(session)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -265,9 +264,6 @@ class Database:
     def _check_before_first_write(self, session: Session) -> None:
         """A damaged page is refused before this session writes anything near it."""
         dbfile.quick_check(self.raw(session), self.path)
-
-    def _before_commit(self, session: Session) -> None:
-        """A file announces nothing: teammates see edits through git sync."""
 
     def raw(self, session: Session) -> Any:
         """The write transaction's own driver connection, spoken to like ``read()``'s.
