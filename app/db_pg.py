@@ -224,12 +224,12 @@ the schema in an empty database)."""
 MARK_SQL = "epoch || ':' || serial"
 
 
-def _mark(conn: Any) -> str | None:
+def current_mark(conn: Any) -> str | None:
     """The change mark read through ``conn`` (in its snapshot), ``None`` before 0003."""
-    try:
-        row = conn.execute(f"SELECT {MARK_SQL} FROM {CHANGE_TABLE}").fetchone()
-    except pg_errors.UndefinedTable:
+    found = conn.execute(f"SELECT to_regclass('{CHANGE_TABLE}') IS NOT NULL").fetchone()
+    if not (found and found[0]):
         return None
+    row = conn.execute(f"SELECT {MARK_SQL} FROM {CHANGE_TABLE}").fetchone()
     return row[0] if row else None
 
 
@@ -345,7 +345,7 @@ class PgDatabase(Database):
         """``epoch:serial`` of the server's change counter now (``None`` before revision
         0003): equal marks mean no table was written in between, by anyone."""
         with self.read() as conn:
-            return _mark(conn)
+            return current_mark(conn)
 
     def _connect(self, **options: Any) -> psycopg.Connection[Any]:
         """A new connection; the first that the server refuses for want of a password (none
