@@ -10,9 +10,9 @@ query opening already makes.
 
 The copy is made in a child process (``python -I -m vendortui.app.offline``, URL on stdin),
 at the lowest CPU priority, so it never holds the caller's interpreter lock nor competes with
-its keystrokes: the TUI starts one after the first frame (and waits for it in a worker), a
-headless command leaves one behind that waits until the command has exited (its stdin
-closes), so the copy includes what the command wrote and the command is not slowed.
+its keystrokes: the TUI starts one after the first frame (and waits for it in a worker), and
+every command (the TUI's launch too) starts one as it exits, so the copy includes what the
+command wrote and the command is not slowed.
 Children take turns on a lock file and re-check the mark first, so a burst of commands
 makes one copy. The whole knowledge base goes into a temporary file beside the copy, put in
 place with one rename: a refresh that fails or is killed leaves the previous copy.
@@ -23,6 +23,7 @@ saying how old it is; secrets were never in it (only keyring entry names).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import subprocess
@@ -40,10 +41,6 @@ if TYPE_CHECKING:
     from vendortui.app.db_pg import PgDatabase
 
 CHILD_TIMEOUT_S = 600
-NOW, AFTER_EXIT = "now", "after-exit"
-"""What the child is told on its second line: copy at once, or once its stdin closes."""
-_left_behind: list[subprocess.Popen[str]] = []
-"""Children waiting for this process to exit: kept referenced, so their stdin stays open."""
 
 
 def copy_path(url: str) -> Path:
@@ -113,7 +110,7 @@ def refresh_in_child(url: str) -> None:
     failed, with the child's sentence."""
     done = subprocess.run(
         _child_command(),
-        input=f"{url}\n{NOW}\n",
+        input=url,
         capture_output=True,
         text=True,
         timeout=CHILD_TIMEOUT_S,
@@ -124,23 +121,34 @@ def refresh_in_child(url: str) -> None:
         raise KbError(lines[-1] if lines else "The offline copy could not be refreshed.")
 
 
-def refresh_after_exit(db: PgDatabase) -> None:
-    """For a headless command: unless the copy is current and the command only reads, leave
-    a child that refreshes it once this process has exited. Costs this process one spawn."""
+def refresh_after_exit(db: PgDatabase) -> bool:
+    """For a command (the TUI's launch too): unless it only reads and the copy is current,
+    start a child that refreshes the copy when this process exits, so the copy includes what
+    the command wrote and the command's own time is not touched. Whether one was arranged."""
     if db.banner or (db.readonly and is_current(copy_path(db.url), db.mark_at_open)):
+        return False
+    atexit.register(_start_child, db.url, dict(os.environ))
+    return True
+
+
+def _start_child(url: str, env: dict[str, str]) -> None:
+    """At exit: the refreshing child, in a session of its own (a Ctrl-C that ends the
+    command leaves it running), with the environment the command had when it opened."""
+    try:
+        child = subprocess.Popen(
+            _child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+            env=env,
+        )
+        assert child.stdin is not None
+        child.stdin.write(url)
+        child.stdin.close()
+    except OSError:
         return
-    child = subprocess.Popen(
-        _child_command(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    assert child.stdin is not None
-    child.stdin.write(f"{db.url}\n{AFTER_EXIT}\n")
-    child.stdin.flush()
-    _left_behind.append(child)
 
 
 def _child_command() -> list[str]:
@@ -184,11 +192,8 @@ def _refresh_if_stale(url: str) -> None:
 
 
 def main(stdin: Any = sys.stdin) -> int:
-    """``python -m vendortui.app.offline``: URL and mode on stdin; refresh the copy."""
-    url = stdin.readline().strip()
-    mode = stdin.readline().strip()
-    if mode == AFTER_EXIT:
-        stdin.read()  # returns when the command that left this child has exited
+    """``python -m vendortui.app.offline``: the URL on stdin; refresh the copy if stale."""
+    url = stdin.read().strip()
     os.nice(19)
     try:
         _refresh_if_stale(url)
