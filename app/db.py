@@ -99,7 +99,8 @@ def open_database(
     """The knowledge base at ``location``: a file (``Path``) or a team server (URL text).
 
     The one door for both backends; the server's module (and psycopg) loads only for a URL.
-    A server that cannot be reached opens its offline copy read-only (``app.offline``).
+    A server that cannot be reached opens its offline copy read-only (``app.offline``); one
+    that refuses the login does not (credentials are to be fixed, not worked around).
     """
     if isinstance(location, str):
         from vendortui.app.db_pg import PgDatabase, ServerUnreachable
@@ -107,6 +108,8 @@ def open_database(
         try:
             return PgDatabase.open_url(location, for_writing=for_writing)
         except ServerUnreachable as error:
+            if error.login_refused:
+                raise
             from vendortui.app.offline import open_offline
 
             offline = open_offline(location, error.reason)

@@ -67,6 +67,8 @@ WRITER_SETTING = "vendortui.writer"
 WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
 NO_PASSWORD = "no password supplied"
 """libpq's words when the server wants a password and libpq found none to send."""
+LOGIN_REFUSED = (NO_PASSWORD, "authentication failed", "does not exist")
+"""libpq's words for a login the server refused (its errors carry no SQLSTATE at connect)."""
 
 
 class _Timestamp(Loader):
@@ -242,6 +244,12 @@ class ServerUnreachable(KbError):
             "Check the network and the URL, then try again."
         )
         self.reason = reason
+
+    @property
+    def login_refused(self) -> bool:
+        """The server answered but refused this login (password, role, database): a matter
+        of credentials or the URL that the offline copy must not hide, unlike an outage."""
+        return any(words in self.reason for words in LOGIN_REFUSED)
 
 
 class PgDatabase(Database):
