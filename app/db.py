@@ -99,7 +99,8 @@ def open_database(
     """The knowledge base at ``location``: a file (``Path``) or a team server (URL text).
 
     The one door for both backends; the server's module (and psycopg) loads only for a URL.
-    A server that cannot be reached opens its offline copy read-only (``app.offline``).
+    A server that cannot be reached opens its offline copy read-only (``app.offline``); one
+    that refuses the login does not (credentials are to be fixed, not worked around).
     """
     if isinstance(location, str):
         from vendortui.app.db_pg import PgDatabase, ServerUnreachable
@@ -107,6 +108,8 @@ def open_database(
         try:
             return PgDatabase.open_url(location, for_writing=for_writing)
         except ServerUnreachable as error:
+            if error.login_refused:
+                raise
             from vendortui.app.offline import open_offline
 
             offline = open_offline(location, error.reason)
@@ -244,7 +247,6 @@ class Database:
                     self._check_before_first_write(session)
                     self._checked = True
                 yield session
-                self._before_commit(session)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -307,9 +309,6 @@ class Database:
     def _check_before_first_write(self, session: Session) -> None:
         """A damaged page is refused before this session writes anything near it."""
         dbfile.quick_check(self.raw(session), self.path)
-
-    def _before_commit(self, session: Session) -> None:
-        """A file announces nothing: teammates see edits through git sync."""
 
     def raw(self, session: Session) -> Any:
         """The write transaction's own driver connection, spoken to like ``read()``'s.

@@ -30,7 +30,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Loader
 
-from vendortui.app import dbfile
+from vendortui.app import dbfile, queries
 from vendortui.app.db import Database, _as_kb_error
 from vendortui.app.dburl import (
     keyring_ref,
@@ -54,12 +54,21 @@ bounds how late ``stop`` is noticed."""
 LISTEN_RETRY_S = 2
 WRITE_LOCK = 0x76656E646F72
 """Advisory lock key every write transaction takes first (``vendor`` in ASCII)."""
-SESSION_OPTIONS = "-c TimeZone=UTC"
+SESSION_OPTIONS = "-c TimeZone=UTC -c jit=off"
+"""UTC timestamps; no JIT: compiling the vendor list's plan cost ~57 ms of its ~300 ms, and
+nothing vendortui asks is big enough to win it back."""
 CHANNEL = "vendortui"
-"""Every write transaction NOTIFYs here on commit; open TUIs LISTEN and re-read."""
+"""The triggers of revision 0003 NOTIFY here on every write (delivered on commit), whoever
+the writer; open TUIs LISTEN and re-read."""
+CHANGE_TABLE = "vendortui_change"
+"""The server's change counter (revision 0003): one row, bumped by every write statement."""
+WRITER_SETTING = "vendortui.writer"
+"""Set per write transaction to the process's token; the triggers send it as the payload."""
 WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
 NO_PASSWORD = "no password supplied"
 """libpq's words when the server wants a password and libpq found none to send."""
+LOGIN_REFUSED = (NO_PASSWORD, "authentication failed", "does not exist")
+"""libpq's words for a login the server refused (its errors carry no SQLSTATE at connect)."""
 
 
 class _Timestamp(Loader):
@@ -117,6 +126,29 @@ ORDER BY ordinal_position
 """
 
 
+_FIRST_ROLE = """(
+    SELECT DISTINCT ON (r.vendor_id COLLATE "C") r.vendor_id, p.name
+    FROM role r JOIN person p ON p.id = r.person_id
+    WHERE r.kind = '{kind}' AND r.deleted_at IS NULL AND p.deleted_at IS NULL
+    ORDER BY r.vendor_id COLLATE "C", r.created_at, r.id)"""
+
+SERVER_FORMS = {
+    queries.VENDOR_ROWS_SQL: f"""
+SELECT v.id, v.slug, v.name, v.category, v.status, v.rollout_stage, v.rollout_percent,
+       v.risk_tier, coalesce(l.name, '') AS lead, coalesce(b.name, '') AS backup
+FROM vendor v
+LEFT JOIN {_FIRST_ROLE.format(kind="lead")} l ON l.vendor_id = v.id
+LEFT JOIN {_FIRST_ROLE.format(kind="backup")} b ON b.vendor_id = v.id
+WHERE v.deleted_at IS NULL
+ORDER BY v.name COLLATE NOCASE, v.id
+""",
+}
+"""Read SQL that PostgreSQL plans badly in its SQLite form, in a set-based form with the same
+rows: the vendor list's two per-vendor subqueries ran 20,000 times (~200 ms at 10,000
+vendors); one pass per role kind takes ~60 ms. SQLite is the other way round (its
+window-function form is slower), so each backend keeps the form it runs best."""
+
+
 @functools.lru_cache(maxsize=256)
 def translate(sql: str) -> tuple[str, str | None]:
     """SQLite-flavoured read SQL as PostgreSQL runs it: ``(sql, table_info_table)``.
@@ -128,6 +160,7 @@ def translate(sql: str) -> tuple[str, str | None]:
     pragma = _TABLE_INFO.match(sql)
     if pragma:
         return _TABLE_INFO_SQL, pragma.group(1)
+    sql = SERVER_FORMS.get(sql, sql)
     sql = _CROSS_ON.sub(r"JOIN\1", _NOCASE.sub(r'lower(\1) COLLATE "C"', sql))
     return sql.replace("%", "%%").replace("?", "%s"), None
 
@@ -138,17 +171,38 @@ class PgReadConnection:
     row_factory: Any = None
     """Accepted and ignored: rows are always addressable by name and position."""
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], columns: dict[str, list[Any]]) -> None:
         self.raw = conn
+        self.columns = columns
+        """``PRAGMA table_info`` answers, shared by the database's connections: the schema
+        does not change while it is open, and each answer costs an ``information_schema``
+        query (six of them made the card's read take three times as long as its data)."""
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         statement, table = translate(sql)
+        if table is not None:
+            if table not in self.columns:
+                self.columns[table] = self._cursor().execute(statement, (table,)).fetchall()
+            return _Rows(self.columns[table])
+        return self._cursor().execute(statement, tuple(params))
+
+    def _cursor(self) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor(row_factory=_row_factory)
         _register_loaders(cursor)
-        return cursor.execute(statement, (table,) if table else tuple(params))
+        return cursor
 
     def close(self) -> None:
         self.raw.close()
+
+
+class _Rows(list):
+    """Rows already fetched, answering like a cursor."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
 
 
 def _register_loaders(cursor: psycopg.Cursor[Any]) -> None:
@@ -157,6 +211,28 @@ def _register_loaders(cursor: psycopg.Cursor[Any]) -> None:
         cursor.adapters.register_loader(name, _Timestamp)
     cursor.adapters.register_loader("date", _Text)
     cursor.adapters.register_loader("bool", _Bool)
+
+
+INSPECT_SQL = f"""
+SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema()),
+       to_regclass('alembic_version') IS NOT NULL,
+       to_regclass('{CHANGE_TABLE}') IS NOT NULL,
+       coalesce(has_table_privilege(to_regclass('{WRITE_PRIVILEGES[0]}'), '{WRITE_PRIVILEGES[1]}'),
+                has_schema_privilege(current_schema(), 'CREATE'))
+"""
+"""What opening needs to know, in one round trip: any tables, a revision table, the change
+counter (revision 0003), and whether this user may write (``vendor`` rights, or creating
+the schema in an empty database)."""
+MARK_SQL = "epoch || ':' || serial"
+
+
+def current_mark(conn: Any) -> str | None:
+    """The change mark read through ``conn`` (in its snapshot), ``None`` before 0003."""
+    found = conn.execute(f"SELECT to_regclass('{CHANGE_TABLE}') IS NOT NULL").fetchone()
+    if not (found and found[0]):
+        return None
+    row = conn.execute(f"SELECT {MARK_SQL} FROM {CHANGE_TABLE}").fetchone()
+    return row[0] if row else None
 
 
 class ServerUnreachable(KbError):
@@ -169,6 +245,12 @@ class ServerUnreachable(KbError):
         )
         self.reason = reason
 
+    @property
+    def login_refused(self) -> bool:
+        """The server answered but refused this login (password, role, database): a matter
+        of credentials or the URL that the offline copy must not hide, unlike an outage."""
+        return any(words in self.reason for words in LOGIN_REFUSED)
+
 
 class PgDatabase(Database):
     """One knowledge base on a PostgreSQL server, migrated, with the file's three ways in."""
@@ -179,9 +261,12 @@ class PgDatabase(Database):
         super().__init__(Path(), readonly=readonly, notice=notice)
         self.url = url
         self._idle: list[psycopg.Connection[Any]] = []
+        self._columns: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         self.token = uuid.uuid4().hex
-        """Sent with each of our NOTIFYs, so our own listener skips our own writes."""
+        """Our writes' notification payload (``WRITER_SETTING``), so our listener skips them."""
+        self.mark_at_open: str | None = None
+        """The change mark when opened (``change_mark``)."""
 
     @property
     def label(self) -> str:
@@ -237,34 +322,38 @@ class PgDatabase(Database):
         return db
 
     def _inspect(self) -> tuple[str | None, bool]:
-        """The stored revision (``None`` for an empty database) and whether we may write."""
-        with self._connect() as conn:
-            tables = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT table_name FROM information_schema.tables "
-                    "WHERE table_schema = current_schema()"
-                )
-            }
-            if tables and "alembic_version" not in tables:
+        """The stored revision (``None`` for an empty database) and whether we may write;
+        notes the change mark. Two round trips on a connection then kept for the first read
+        (a connect is the dearest step of opening)."""
+        conn = self._connect()
+        try:
+            found = conn.execute(INSPECT_SQL).fetchone()
+            has_tables, has_revision, has_mark, writable = found or (False, False, False, False)
+            if has_tables and not has_revision:
                 raise KbError(
                     f"{self.label} holds tables but is not a vendortui knowledge base (it has "
                     "no schema revision); it was left untouched. Pass --db with an empty "
                     "database."
                 )
             revision = None
-            if tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if has_revision:
+                mark = f", (SELECT {MARK_SQL} FROM {CHANGE_TABLE})" if has_mark else ""
+                row = conn.execute(f"SELECT version_num{mark} FROM alembic_version").fetchone()
                 revision = row[0] if row else None
-            table, rights = WRITE_PRIVILEGES
-            if "vendor" in tables:
-                query = "SELECT has_table_privilege(current_user, %s, %s)"
-                granted = conn.execute(query, (table, rights)).fetchone()
-            else:
-                query = "SELECT has_schema_privilege(current_user, current_schema(), 'CREATE')"
-                granted = conn.execute(query).fetchone()
-            writable = bool(granted and granted[0])
-        return revision, writable
+                self.mark_at_open = row[1] if row and has_mark else None
+            conn.rollback()
+        except BaseException:
+            conn.close()
+            raise
+        with self._lock:
+            self._idle.append(conn)
+        return revision, bool(writable)
+
+    def change_mark(self) -> str | None:
+        """``epoch:serial`` of the server's change counter now (``None`` before revision
+        0003): equal marks mean no table was written in between, by anyone."""
+        with self.read() as conn:
+            return current_mark(conn)
 
     def _connect(self, **options: Any) -> psycopg.Connection[Any]:
         """A new connection; the first that the server refuses for want of a password (none
@@ -315,7 +404,7 @@ class PgDatabase(Database):
                 conn = self._connect()
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield PgReadConnection(conn)
+                yield PgReadConnection(conn, self._columns)
             finally:
                 if conn.closed or conn.broken:
                     conn.close()
@@ -328,7 +417,7 @@ class PgDatabase(Database):
     def engine(self) -> Engine:
         """The writing engine: each transaction takes the write lock first."""
         if self._engine is None:
-            self._engine = _make_engine(self.url, write=True)
+            self._engine = _make_engine(self.url, write=True, token=self.token)
         return self._engine
 
     def _make_read_engine(self) -> Engine:
@@ -345,10 +434,6 @@ class PgDatabase(Database):
 
     def _check_before_first_write(self, session: Session) -> None:
         """The server checksums and recovers its own pages; there is no file to check."""
-
-    def _before_commit(self, session: Session) -> None:
-        """Tell listening TUIs; the server delivers it only if and when this commits."""
-        session.connection().exec_driver_sql(f"NOTIFY {CHANNEL}, '{self.token}'")
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -436,7 +521,8 @@ class PgDatabase(Database):
 
     def raw(self, session: Session) -> PgReadConnection:
         """The write transaction's psycopg connection, spoken to like ``read()``'s."""
-        return PgReadConnection(cast("psycopg.Connection[Any]", super().raw(session)))
+        connection = cast("psycopg.Connection[Any]", super().raw(session))
+        return PgReadConnection(connection, self._columns)
 
     def close(self) -> None:
         """Release engines and idle read connections."""
@@ -451,8 +537,9 @@ def _is_pg(exc: BaseException) -> bool:
     return isinstance(getattr(exc, "orig", None) or exc, psycopg.Error)
 
 
-def _make_engine(url: str, *, write: bool) -> Engine:
-    """A pooled engine (a server has no file to swap); UTC sessions; writers take the lock."""
+def _make_engine(url: str, *, write: bool, token: str = "") -> Engine:
+    """A pooled engine (a server has no file to swap); UTC sessions; writers take the lock
+    and name themselves (``token``) to the change triggers, in the same round trip."""
     from sqlalchemy import event
     from sqlmodel import create_engine
 
@@ -466,7 +553,10 @@ def _make_engine(url: str, *, write: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         if write:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            conn.exec_driver_sql(
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
+                f"set_config('{WRITER_SETTING}', '{token}', true)"
+            )
         else:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 

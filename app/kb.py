@@ -102,13 +102,16 @@ class KnowledgeBase:
         """On a team server, refresh the local offline copy (``app.offline``); a file has none.
 
         Seconds on a big knowledge base, so it runs in a child process; the TUI waits for
-        it in a worker after the first frame.
+        it in a worker after the first frame. Nothing to do when the copy already holds the
+        server's change mark.
         """
-        url = getattr(self.db, "url", None)
-        if url is not None and not self.db.banner:
-            from vendortui.app.offline import refresh_in_child
+        change_mark = getattr(self.db, "change_mark", None)
+        if change_mark is not None and not self.db.banner:
+            from vendortui.app.offline import copy_path, is_current, refresh_in_child
 
-            refresh_in_child(url)
+            url = self.db.url  # type: ignore[attr-defined]
+            if not is_current(copy_path(url), change_mark()):
+                refresh_in_child(url)
 
     @property
     def short_label(self) -> str:

@@ -1,23 +1,44 @@
 """The offline copy of a team server: a SQLite file in the user data folder for outages.
 
-The TUI refreshes it after every successful open of a server (in a worker, after the first
-frame): the whole knowledge base is copied into a temporary file beside the copy and put in
-place with one rename, so a refresh that fails or is killed leaves the previous copy. When the
-server cannot be reached, ``open_offline`` opens that copy read-only with a banner saying how
-old it is; secrets were never in it (only keyring entry names), so nothing changes there.
+Every successful open of a server brings the copy up to date, unless it already is: the
+server's change counter (revision 0003: ``epoch:serial``, bumped by a trigger on every write
+statement of any client) is read in the same snapshot as the copied rows and written beside
+the copy (``<copy>.mark``); a copy whose mark equals the server's holds exactly the server's
+data, so it is not copied again. An age limit would either leave a change out of the copy
+for its whole length or recopy an unchanged database; the counter costs one column in the
+query opening already makes.
+
+The copy is made in a child process (``python -I -m vendortui.app.offline``, URL on stdin),
+at the lowest CPU priority, so it never holds the caller's interpreter lock nor competes with
+its keystrokes: the TUI starts one after the first frame (and waits for it in a worker), and
+every command (the TUI's launch too) starts one as it exits, so the copy includes what the
+command wrote and the command is not slowed.
+Children take turns on a lock file and re-check the mark first, so a burst of commands
+makes one copy. The whole knowledge base goes into a temporary file beside the copy, put in
+place with one rename: a refresh that fails or is killed leaves the previous copy.
+
+When the server cannot be reached, ``open_offline`` opens that copy read-only with a banner
+saying how old it is; secrets were never in it (only keyring entry names).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from vendortui.app.db import Database
 from vendortui.app.dburl import redact
 from vendortui.app.errors import KbError
+
+if TYPE_CHECKING:
+    from vendortui.app.db import Database
+    from vendortui.app.db_pg import PgDatabase
 
 CHILD_TIMEOUT_S = 600
 
@@ -35,8 +56,25 @@ def copy_path(url: str) -> Path:
     return user_data_path("vendortui", appauthor=False) / "offline" / f"{digest}.db"
 
 
-def refresh(db: Database, url: str) -> Path:
-    """Copy the server's knowledge base over the offline copy, atomically."""
+def mark_path(copy: Path) -> Path:
+    """The change mark the copy was taken at."""
+    return copy.with_suffix(".mark")
+
+
+def is_current(copy: Path, mark: str | None) -> bool:
+    """Whether ``copy`` holds the server's data as of ``mark`` (``None``: unknown, so no)."""
+    if mark is None or not copy.exists():
+        return False
+    try:
+        return mark_path(copy).read_text() == mark
+    except OSError:
+        return False
+
+
+def refresh(db: PgDatabase, url: str) -> Path:
+    """Copy the server's knowledge base over the offline copy, atomically, with its mark."""
+    from vendortui.app.db import Database
+    from vendortui.app.db_pg import current_mark
     from vendortui.app.sync.swap import fsync_dir
     from vendortui.app.transfer import copy_all
 
@@ -44,27 +82,34 @@ def refresh(db: Database, url: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
     scratch.unlink(missing_ok=True)
+    marks: list[str | None] = []
     try:
         copy = Database.open(scratch)
         try:
-            copy_all(db, copy)
+            copy_all(db, copy, lambda conn: marks.append(current_mark(conn)))
         finally:
             copy.close()
+        mark_path(target).unlink(missing_ok=True)
         os.replace(scratch, target)
+        if marks[0] is not None:
+            _write_atomically(mark_path(target), marks[0])
         fsync_dir(target.parent)
     finally:
         scratch.unlink(missing_ok=True)
     return target
 
 
-def refresh_in_child(url: str) -> None:
-    """``refresh`` in a child process, so the copy (seconds for 10,000 vendors) never holds
-    the TUI's interpreter lock; the URL goes on stdin, never on a command line."""
-    import subprocess
-    import sys
+def _write_atomically(path: Path, text: str) -> None:
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    scratch.write_text(text)
+    os.replace(scratch, path)
 
+
+def refresh_in_child(url: str) -> None:
+    """``refresh`` in a child process, waited for (the TUI's worker); ``KbError`` if it
+    failed, with the child's sentence."""
     done = subprocess.run(
-        [sys.executable, "-I", "-m", "vendortui.app.offline"],
+        _child_command(),
         input=url,
         capture_output=True,
         text=True,
@@ -76,8 +121,44 @@ def refresh_in_child(url: str) -> None:
         raise KbError(lines[-1] if lines else "The offline copy could not be refreshed.")
 
 
+def refresh_after_exit(db: PgDatabase) -> bool:
+    """For a command (the TUI's launch too): unless it only reads and the copy is current,
+    start a child that refreshes the copy when this process exits, so the copy includes what
+    the command wrote and the command's own time is not touched. Whether one was arranged."""
+    if db.banner or (db.readonly and is_current(copy_path(db.url), db.mark_at_open)):
+        return False
+    atexit.register(_start_child, db.url, dict(os.environ))
+    return True
+
+
+def _start_child(url: str, env: dict[str, str]) -> None:
+    """At exit: the refreshing child, in a session of its own (a Ctrl-C that ends the
+    command leaves it running), with the environment the command had when it opened."""
+    try:
+        child = subprocess.Popen(
+            _child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+            env=env,
+        )
+        assert child.stdin is not None
+        child.stdin.write(url)
+        child.stdin.close()
+    except OSError:
+        return
+
+
+def _child_command() -> list[str]:
+    return [sys.executable, "-I", "-m", "vendortui.app.offline"]
+
+
 def open_offline(url: str, reason: str) -> Database | None:
     """The offline copy of ``url``, read-only with its banner, or None if there is none."""
+    from vendortui.app.db import Database
+
     path = copy_path(url)
     if not path.exists():
         return None
@@ -91,20 +172,31 @@ def open_offline(url: str, reason: str) -> Database | None:
     return db
 
 
-def main() -> int:
-    """``python -m vendortui.app.offline`` with the URL on stdin: refresh its copy."""
-    import sys
+def _refresh_if_stale(url: str) -> None:
+    """Under the copy's lock, copy the server unless the copy already has its mark."""
+    import fcntl
 
     from vendortui.app.db_pg import PgDatabase
 
-    url = sys.stdin.read().strip()
-    try:
+    target = copy_path(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         db = PgDatabase.open_url(url, for_writing=False)
         try:
-            with db._translated():
-                refresh(db, url)
+            if not is_current(target, db.mark_at_open):
+                with db._translated():
+                    refresh(db, url)
         finally:
             db.close()
+
+
+def main(stdin: Any = sys.stdin) -> int:
+    """``python -m vendortui.app.offline``: the URL on stdin; refresh the copy if stale."""
+    url = stdin.read().strip()
+    os.nice(19)
+    try:
+        _refresh_if_stale(url)
     except KbError as error:
         print(error, file=sys.stderr)
         return 2

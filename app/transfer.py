@@ -90,10 +90,18 @@ def _refuse_unless_empty(db: Database, target: Location) -> None:
                 )
 
 
-def copy_all(source: Database, target: Database) -> list[Any]:
-    """Every row, parents first, in one target transaction (all or nothing); the tables."""
+def copy_all(
+    source: Database, target: Database, also: Callable[[Any], object] | None = None
+) -> list[Any]:
+    """Every row, parents first, in one target transaction (all or nothing); the tables.
+
+    ``also(conn)`` runs first on the source's reading connection, inside the snapshot the
+    rows are copied from (the offline copy reads the server's change mark there).
+    """
     tables = _tables()
     with source.read() as reading, target.write() as writing:
+        if also is not None:
+            also(reading)
         for table in tables:
             columns = [column.name for column in table.columns]
             rows = reading.execute(_select(table.name, columns))

@@ -36,6 +36,10 @@ def open_db(args: argparse.Namespace, *, for_writing: bool) -> Database:
     pending.install()
     found = resolve_db(args.db)
     db = open_database(found, for_writing=for_writing, create_folder=found == builtin_db_path())
+    if db.kind == "postgresql":
+        from vendortui.app.offline import refresh_after_exit
+
+        refresh_after_exit(db)  # type: ignore[arg-type]
     if for_writing and db.readonly:
         # The write would be refused with the same notice: say it once, as the error.
         raise ReadOnlyError(db.notice)

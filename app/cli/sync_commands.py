@@ -149,16 +149,24 @@ def resolve_command(args: argparse.Namespace) -> int:
 
 
 def _configure_dump(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("database", metavar="DB", help="knowledge base file to print")
+    parser.add_argument(
+        "database",
+        metavar="DB",
+        nargs="?",
+        help="knowledge base file or postgresql:// URL to print (default: as --db)",
+    )
+    add_db_argument(parser)
 
 
 @command("dump", "print a knowledge base as stable text (git's diff driver)", _configure_dump)
 def dump_command(args: argparse.Namespace) -> int:
-    """``vendortui dump DB``: the textconv driver; reads only."""
+    """``vendortui dump DB``: the textconv driver (a file); a team server prints the same
+    text. Reads only."""
+    from vendortui.app.paths import resolve_db
     from vendortui.app.sync.dump import dump_chunks
 
     batch: list[str] = []
-    for chunk in dump_chunks(Path(args.database)):
+    for chunk in dump_chunks(resolve_db(args.database or args.db)):
         batch.append(chunk)
         if len(batch) >= 2000:
             sys.stdout.write("\n".join(batch) + "\n")

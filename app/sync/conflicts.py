@@ -170,7 +170,7 @@ def _convert(column: Any, text: str | None) -> object:
             lowered = text.strip().lower()
             if lowered not in {"0", "1", "true", "false", "yes", "no"}:
                 raise ValueError(text)
-            return int(lowered in {"1", "true", "yes"})
+            return lowered in {"1", "true", "yes"}  # stored as 1/0 in a file
         if isinstance(kind, Integer):
             return int(text)
         if isinstance(kind, DateTime):
@@ -256,8 +256,8 @@ def resolve(
     now = datetime.now(UTC).strftime(TIME_FORMAT)
     try:
         with db.write() as session:
-            conn = session.connection()
-            updated = conn.exec_driver_sql(
+            conn = db.raw(session)  # the read path's SQL (``?``) on either backend
+            updated = conn.execute(
                 f'UPDATE "{conflict.table}" SET "{conflict.field}" = ?, updated_at = ?, '
                 "updated_by = ? WHERE id = ?",
                 (typed, now, who, conflict.row_id),
@@ -266,7 +266,7 @@ def resolve(
                 raise KbError(
                     f"The {conflict.table} row of conflict {conflict.id[:8]} no longer exists."
                 )
-            conn.exec_driver_sql(
+            conn.execute(
                 "UPDATE conflict SET resolved_at = ?, resolved_by = ?, resolution = ?, "
                 "updated_at = ?, updated_by = ? WHERE id = ?",
                 (now, who, label, now, who, conflict.id),

@@ -4,7 +4,8 @@
 Rows are sorted by table and id, one field per line; text with line breaks (or very long) is
 an indented block; strings are JSON-quoted and every control or bidi character is escaped,
 so a teammate's data cannot move the cursor or recolour the terminal of whoever reads the
-diff. Plain ``sqlite3`` only, read-only: textconv runs on every diff and must be quick.
+diff. Plain ``sqlite3`` only, read-only: textconv runs on every diff and must be quick. A team
+server prints the same text through its read path (psycopg, no SQLModel).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 from vendortui.app import dbfile
+from vendortui.app.dburl import Location
 from vendortui.app.errors import KbError
 
 BLOCK_OVER = 100
@@ -61,9 +63,13 @@ def _row_text(table: str, names: list[str], key: int | None, row: tuple[object, 
     return head + "\n" + "\n".join(parts)
 
 
-def dump_chunks(path: Path) -> Iterator[str]:
-    """The text form of the database at ``path``, one row (or header) per chunk, each
-    ending without a newline; join them with newlines."""
+def dump_chunks(location: Location) -> Iterator[str]:
+    """The text form of the knowledge base at ``location`` (a file, or a team server's URL),
+    one row (or header) per chunk, each ending without a newline; join them with newlines."""
+    if isinstance(location, str):
+        yield from _server_chunks(location)
+        return
+    path = location
     if not dbfile.check_path(path, for_writing=False):
         raise KbError(f"There is no file at {path}; give the path of a knowledge base file.")
     if path.stat().st_size == 0:
@@ -82,15 +88,7 @@ def dump_chunks(path: Path) -> Iterator[str]:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError:
             revision = None
-        yield f"# vendortui knowledge base, schema {revision[0] if revision else 'unknown'}"
-        for table in tables:
-            cursor = conn.execute(f'SELECT * FROM "{table}" LIMIT 0')
-            names = [d[0] for d in cursor.description]
-            key = names.index("id") if "id" in names else None
-            order = '"id"' if key is not None else "rowid"
-            yield f"\n## {table}"
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
-                yield _row_text(table, names, key, row)
+        yield from _chunks(conn, revision[0] if revision else None, tables, "")
     except sqlite3.DatabaseError as exc:
         refusal = dbfile.sqlite_refusal(path, exc)
         raise refusal or KbError(f"{path} is not a readable SQLite database ({exc}).") from None
@@ -98,6 +96,40 @@ def dump_chunks(path: Path) -> Iterator[str]:
         conn.close()
 
 
-def dump(path: Path) -> str:
+def _server_chunks(url: str) -> Iterator[str]:
+    """A team server's text form: its read path gives values in the file's forms, so a file
+    and the server it was migrated to print the same text. Ids sort byte-wise, like SQLite."""
+    from vendortui.app.db_pg import CHANGE_TABLE, PgDatabase
+
+    db = PgDatabase.open_url(url, for_writing=False)
+    try:
+        with db.read() as conn:
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "AND tablename NOT IN ('alembic_version', ?) ORDER BY tablename COLLATE \"C\"",
+                    (CHANGE_TABLE,),
+                )
+            ]
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            yield from _chunks(conn, revision[0] if revision else None, tables, ' COLLATE "C"')
+    finally:
+        db.close()
+
+
+def _chunks(conn: Any, revision: str | None, tables: list[str], byte_order: str) -> Iterator[str]:
+    yield f"# vendortui knowledge base, schema {revision or 'unknown'}"
+    for table in tables:
+        cursor = conn.execute(f'SELECT * FROM "{table}" LIMIT 0')
+        names = [d[0] for d in cursor.description]
+        key = names.index("id") if "id" in names else None
+        order = f'"id"{byte_order}' if key is not None else "rowid"
+        yield f"\n## {table}"
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):
+            yield _row_text(table, names, key, tuple(row))
+
+
+def dump(location: Location) -> str:
     """The whole text form as one string."""
-    return "\n".join(dump_chunks(path)) + "\n"
+    return "\n".join(dump_chunks(location)) + "\n"

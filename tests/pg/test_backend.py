@@ -14,6 +14,7 @@ import pytest
 from tests.core.cli_process import imported_after, run_cli
 from tests.pgserver import PgServer
 from vendortui.app import dbfile
+from vendortui.app.db_pg import CHANGE_TABLE
 from vendortui.app.errors import KbError, ReadOnlyError
 from vendortui.app.kb import KnowledgeBase
 from vendortui.app.migrate import upgrade, upgrade_server
@@ -47,7 +48,8 @@ def test_an_empty_database_is_created_up_to_head(pg_server: PgServer, tmp_path: 
             conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
             == (dbfile.known_revisions()[-1])
         )
-        server_columns = columns(conn)
+        server_columns = {row for row in columns(conn) if row[0] != CHANGE_TABLE}
+        assert {row[1] for row in columns(conn) if row[0] == CHANGE_TABLE} == {"epoch", "serial"}
         index = conn.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ux_vendor_live_slug'"
         ).fetchone()[0]
@@ -61,7 +63,7 @@ def test_an_empty_database_is_created_up_to_head(pg_server: PgServer, tmp_path: 
             for table in tables
             for _cid, name, _type, notnull, *_ in conn.execute(f"PRAGMA table_info({table})")
         }
-    assert server_columns == file_columns, "the same schema on both backends"
+    assert server_columns == file_columns, "the same schema on both backends (+ the counter)"
 
 
 @pytest.mark.parametrize("revision", dbfile.known_revisions())
@@ -94,6 +96,40 @@ def test_editing_0001_left_the_sqlite_schema_byte_identical(tmp_path: Path) -> N
         ).fetchall()
     expected = (DATA / "sqlite_master_0001.txt").read_text()
     assert "".join(f"{row!r}\n" for row in rows) == expected
+
+
+def test_0003_is_a_no_op_on_sqlite(tmp_path: Path) -> None:
+    """The change triggers are the server's: a file's schema at 0003 is the one at 0002."""
+    schemas = []
+    for revision in ("0002", "0003"):
+        path = tmp_path / f"{revision}.db"
+        upgrade(path, revision)
+        with sqlite3.connect(path) as conn:
+            schemas.append(conn.execute("SELECT * FROM sqlite_master ORDER BY name").fetchall())
+    assert schemas[0] == schemas[1] and schemas[0]
+
+
+def test_every_table_notifies_and_counts_changes(pg_url: str) -> None:
+    """Every knowledge-base table carries the change trigger (a revision adding a table must
+    add it too), and each write statement bumps the counter, whoever makes it."""
+    from vendortui import models
+    from vendortui.models import Synced
+
+    models.load_all()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        triggered = {
+            row[0]
+            for row in conn.execute(
+                "SELECT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name = 'vendortui_changed'"
+            )
+        }
+        assert triggered == set(Synced.metadata.tables) - {"alembic_version"}
+        before = conn.execute(f"SELECT epoch, serial FROM {CHANGE_TABLE}").fetchone()
+        conn.execute("UPDATE vendor SET name = name")
+        conn.execute("DELETE FROM event")
+        after = conn.execute(f"SELECT epoch, serial FROM {CHANGE_TABLE}").fetchone()
+    assert after == (before[0], before[1] + 2)
 
 
 def test_a_newer_schema_opens_read_only_with_a_notice(pg_url: str) -> None:

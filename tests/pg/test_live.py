@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 
+import psycopg
 import pytest
 
 from tests.checklists.test_walker_writes import line_of
@@ -56,6 +57,29 @@ async def test_vendor_list_attention_and_open_card_follow_a_teammate(
         await wait_for(
             pilot, lambda: app.current_vendor().card.vendor.category == "paging-by-teammate"
         )
+    kb.db.close()
+
+
+async def test_a_change_made_with_plain_sql_shows_without_a_key_press(pg_url: str) -> None:
+    """Not only vendortui's own writes notify: the server's triggers do, so a row inserted,
+    renamed or deleted by psql, another tool or an import reaches the open list."""
+    kb = KnowledgeBase.open(pg_url)
+    vendor = kb.add_vendor("Acme Paging")
+    app = VendorTui(kb)
+    async with app.run_test() as pilot:
+        home = app.screen_stack[0]
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: [row.name for row in home.rows] == ["Acme Paging"])
+        with psycopg.connect(pg_url) as conn:
+            conn.execute("UPDATE vendor SET name = 'Renamed by psql' WHERE id = %s", (vendor.id,))
+        await wait_for(
+            pilot,
+            lambda: [row.name for row in home.rows] == ["Renamed by psql"],
+            "the list showing the name written with plain SQL",
+        )
+        with psycopg.connect(pg_url) as conn:
+            conn.execute("UPDATE vendor SET deleted_at = now() WHERE id = %s", (vendor.id,))
+        await wait_for(pilot, lambda: home.rows == [], "the list without the deleted vendor")
     kb.db.close()
 
 

@@ -41,6 +41,10 @@ def test_file_to_server_to_file_gives_an_identical_dump(pg_url: str, tmp_path: P
     out = run_cli("migrate", pg_url, str(back))
     assert out.returncode == 0, out.stderr
     assert dump(back) == dump(source)
+    for words in (("dump", pg_url), ("dump", "--db", pg_url), ("--db", pg_url, "dump")):
+        printed = run_cli(*words)
+        assert printed.returncode == 0, printed.stderr
+        assert printed.stdout == dump(source), f"{words}: the server prints the file's text"
 
 
 def test_a_server_that_already_holds_data_is_refused_untouched(pg_url: str, tmp_path: Path) -> None:

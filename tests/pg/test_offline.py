@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 from textual.widgets import Static
 
 from tests import pgserver
+from tests.pg.cli import vendortui
 from tests.user_dirs import UserDirs
 from tests.waiting import wait_for
-from vendortui.app.db_pg import ServerUnreachable
+from vendortui.app import offline
+from vendortui.app.db import Database
+from vendortui.app.db_pg import PgDatabase, ServerUnreachable
 from vendortui.app.errors import KbError, ReadOnlyError
 from vendortui.app.kb import KnowledgeBase
-from vendortui.app.offline import copy_path
+from vendortui.app.offline import copy_path, is_current
 from vendortui.models import Vendor
 
 
@@ -78,3 +84,60 @@ async def test_the_tui_shows_the_offline_banner(own_server: pgserver.PgServer) -
         await wait_for(pilot, lambda: "offline copy from" in str(title.render()))
         assert "read-only" in str(title.render())
     offline.db.close()
+
+
+def until(condition: Callable[[], object], what: str, cap: float = 120) -> None:
+    """Poll ``condition`` (a child process's work) until true; the cap only bounds a hang."""
+    deadline = time.monotonic() + cap
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {cap:g} s for {what}; it never came")
+        time.sleep(0.05)
+
+
+def server_mark(url: str) -> str | None:
+    db = PgDatabase.open_url(url, for_writing=False)
+    try:
+        return db.change_mark()
+    finally:
+        db.close()
+
+
+def test_a_headless_command_refreshes_the_copy_once_it_has_exited(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Every successful open refreshes the copy, headless commands too: the command leaves a
+    child that copies the server once the command is done, so its own write is in it."""
+    added = vendortui(tmp_path, "vendors", "add", "Acme Paging", "--db", pg_url)
+    assert added.returncode == 0, added.stderr
+    copy = copy_path(pg_url)
+    mark = server_mark(pg_url)
+    until(lambda: is_current(copy, mark), "the offline copy at the server's change mark")
+    kept = Database.open(copy, for_writing=False)
+    try:
+        with kept.read() as conn:
+            names = [row[0] for row in conn.execute("SELECT name FROM vendor")]
+    finally:
+        kept.close()
+    assert names == ["Acme Paging"]
+
+
+def test_a_read_of_an_unchanged_server_starts_no_child(pg_url: str) -> None:
+    """A current copy is not copied again: a read spawns nothing, until anyone writes."""
+    db = PgDatabase.open_url(pg_url, for_writing=False)
+    try:
+        offline.refresh(db, pg_url)
+        assert not offline.refresh_after_exit(db), "the copy holds the server's mark"
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("INSERT INTO setting (id, created_at, updated_at, updated_by, key, value)"
+                         " VALUES ('s1', now(), now(), 'psql', 'k', 'v')")  # fmt: skip
+        assert not is_current(copy_path(pg_url), db.change_mark()), "any client's write counts"
+    finally:
+        db.close()
+    again = PgDatabase.open_url(pg_url, for_writing=False)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("atexit.register", lambda *args: None)
+            assert offline.refresh_after_exit(again), "a stale copy is refreshed"
+    finally:
+        again.close()
