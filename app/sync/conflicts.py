@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from vendortui.app.db import Database
 from vendortui.app.errors import KbError
-from vendortui.app.sync.merge import TIME_FORMAT
 from vendortui.app.sync.summary import LABELS
 from vendortui.app.validation import FieldError
+from vendortui.models.ids import db_time
 
 Choice = Literal["mine", "theirs", "value"]
 MIN_PREFIX = 4
@@ -175,9 +175,7 @@ def _convert(column: Any, text: str | None) -> object:
             return int(text)
         if isinstance(kind, DateTime):
             moment = datetime.fromisoformat(text.strip())
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC)
-            return moment.strftime(TIME_FORMAT)
+            return db_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         if isinstance(kind, Date):
             return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
@@ -253,7 +251,7 @@ def resolve(
             raise KbError("Give the value to keep with --value.")
         text, label = _checked_edit(conflict.table, conflict.field, value), "edit"
     typed = _convert(columns[conflict.field], text)
-    now = datetime.now(UTC).strftime(TIME_FORMAT)
+    now = db_time(datetime.now(UTC))
     try:
         with db.write() as session:
             conn = db.raw(session)  # the read path's SQL (``?``) on either backend

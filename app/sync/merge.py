@@ -50,10 +50,10 @@ from vendortui.app.errors import KbError
 from vendortui.app.sync import clashes, orphans
 from vendortui.app.sync.clashes import ident as _q
 from vendortui.app.sync.clashes import literal as _lit
+from vendortui.models.ids import db_time
 
 META = ("created_at", "updated_at", "updated_by")
 SLUG_INDEX = "ux_vendor_live_slug"
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class NewerSchemaError(KbError):
@@ -193,7 +193,7 @@ def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: 
             empty = Path(folder) / "base.db"
             empty_like(ours, empty)
             return merge_files(empty, out, theirs, out, who=who)
-    now = datetime.now(UTC).strftime(TIME_FORMAT)
+    now = db_time(datetime.now(UTC))
     conn = sqlite3.connect(out, isolation_level=None)
     clashes.register(conn)
     stats = MergeStats()
