@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from vendortui.screens.clipboard import contact_items, offer
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.fit_table import TableColumn
 from vendortui.screens.long_text import cell
 from vendortui.screens.vendor import KeyTable
@@ -45,7 +46,7 @@ class PeopleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("People", style="bold"), classes="title-bar")
         yield KeyTable(id="people-table")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(KeyTable).set_columns(

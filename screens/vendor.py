@@ -25,13 +25,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from vendortui.app.card import status_text
 from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens import overview
 from vendortui.screens.clipboard import Copyable, contact_items, offer
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.fit_table import FitTable, TableColumn
 from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
@@ -230,7 +231,7 @@ class VendorScreen(Screen[None]):
                 yield Vertical(id="slot-checklists", classes="slot")
             with TabPane(tab_label("public", narrow=False), id="public"):
                 yield Vertical(id="slot-public", classes="slot")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         titles = {

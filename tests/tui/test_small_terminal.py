@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual.pilot import Pilot
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from tests.tui.test_app import home, on_vendor, screen_text
+from tests.tui.test_keymap import help_text
 from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
+from vendortui.screens.checklist_walker import ChecklistWalker
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.fit_table import FitTable
+from vendortui.screens.help import HelpScreen
 from vendortui.screens.vendor import TABS, tab_label
 from vendortui.screens.vendor_list import MIN_FLEXIBLE, VendorList
 
@@ -174,3 +180,53 @@ async def test_vendor_tables_drop_columns_instead_of_scrolling_sideways(
         await pilot.press("2")
         await wait_for(pilot, lambda: "Chat" in table.shown_titles(), "Chat back at 200 columns")
         assert table.virtual_size.width <= table.size.width
+
+
+def last_line(app: VendorTui) -> str:
+    """The terminal's bottom line (the footer), empty before the first frame."""
+    return (screen_text(app).splitlines() or [""])[-1]
+
+
+async def footer_ends_visibly(pilot: Pilot[None]) -> list[tuple[str, str]]:
+    """Wait until the footer is fitted; check it ends on screen, keeps ``? Keys`` and says
+    "…" when it left keys out. The keys it left out (key, description), to find in help."""
+    app = pilot.app
+    await wait_for(pilot, lambda: "? Keys" in last_line(app), "? Keys")
+    footer = app.screen.query_one(FitFooter)
+    # The palette key is hidden by the narrow CSS on purpose (ctrl+p still opens it).
+    keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+    await wait_for(pilot, lambda: not all(k.display for k in keys) or footer.max_scroll_x == 0)
+    last = last_line(app)
+    hidden = [(k.key_display, k.description) for k in keys if not k.display]
+    assert footer.max_scroll_x == 0, f"the footer runs past the edge: {last!r}"
+    if hidden:
+        assert "…" in last, f"keys left out without an ellipsis: {last!r}"
+    for key in keys:
+        if key.display and key.description:
+            assert key.description in last, f"{key.description!r} is cut: {last!r}"
+    return hidden
+
+
+async def test_busiest_footers_end_in_an_ellipsis_and_help_lists_every_key(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    run = tui_kb.checklists.start_run(tui_kb.find_vendor_id("datadog"), "rollout")
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("enter")
+        await on_vendor(pilot, "Datadog")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: "New person" in str(tui.screen.active_bindings), "tab 2")
+        hidden = await footer_ends_visibly(pilot)
+        assert hidden, "the People tab's keys all fit at 80 columns: this test shows nothing"
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(tui.screen, HelpScreen), "help")
+        listed = help_text(tui).splitlines()
+        for key, description in hidden:
+            assert any(key in line and description in line for line in listed), (
+                f"{key} {description!r} is in neither the footer nor help"
+            )
+        await pilot.press("escape")
+        tui.push_screen(ChecklistWalker(run.id))
+        await wait_for(pilot, lambda: isinstance(tui.screen, ChecklistWalker), "the walker")
+        await footer_ends_visibly(pilot)
