@@ -102,7 +102,10 @@ class FitTable(DataTable[Any]):
             max([cell_len(c.title)] + [cell_len(cells[i].plain) for _, cells in self.full_rows])
             for i, c in enumerate(self.spec)
         ]
-        room = self.size.width - self.styles.scrollbar_size_vertical
+        # From the widget's outer width, not ``size`` (which loses the scrollbar's cells when
+        # one appears): otherwise a re-layout that toggles a scrollbar re-lays out again.
+        room = self.outer_size.width - self.styles.gutter.width
+        room -= self.styles.scrollbar_size_vertical
         layout = plan(self.spec, natural, room, 2 * self.cell_padding) if room > 0 else None
         if layout is None:
             layout = {i: natural[i] for i in range(len(self.spec))}
