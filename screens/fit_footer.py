@@ -3,8 +3,9 @@
 Textual's ``Footer`` lays its keys out in a row and lets the row run past the terminal's edge,
 so at 80 columns the vendor card's People tab ended mid-word with nothing saying more keys
 exist. ``FitFooter`` hides the keys that do not fit (in the footer's own order, so the first,
-most specific ones stay), always keeps the ``? Keys`` hint, and shows "…" where keys were left
-out. ``?`` lists every key regardless (``screens.help`` reads the bindings, not the footer).
+most specific ones stay), always keeps ``? Keys`` and ``^q Quit`` (quitting is a ctrl key that
+nobody guesses), and shows "…" where keys were left out. ``?`` lists every key regardless
+(``screens.help`` reads the bindings, not the footer).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel
 
-HELP_ACTION = "help"
-"""The action of the key that opens the list of every key: it is never hidden."""
+KEPT_ACTIONS = frozenset({"help", "quit"})
+"""The actions whose keys are never hidden: the list of every key, and quitting."""
 
 
 class FitFooter(Footer):
@@ -36,7 +37,7 @@ class FitFooter(Footer):
         self.fit()
 
     def fit(self) -> None:
-        """Show the keys that fit in the footer's width, in order, keeping the help key."""
+        """Show the keys that fit in the footer's width, in order, keeping help and quit."""
         # The palette key is docked right and hidden by CSS when narrow: counted, never toggled.
         palette = [c for c in self.children if c.has_class("-command-palette") and c.display]
         items = [
@@ -48,10 +49,11 @@ class FitFooter(Footer):
             return
         width = self.size.width - sum(self._width(item) for item in palette)
         widths = {id(item): self._width(item) for item in items}
-        keep = [item for item in items if _is_help(item)]
+        more = self.query_one(".footer-more", FooterLabel)
+        keep = [item for item in items if _is_kept(item)]
         room = width - sum(widths[id(item)] for item in keep)
         if sum(widths.values()) > width:
-            room -= 2  # the "…" and a space
+            room -= self._width(more)
         shown: set[int] = {id(item) for item in keep}
         for item in items:
             if id(item) in shown:
@@ -62,11 +64,10 @@ class FitFooter(Footer):
             shown.add(id(item))
         for item in items:
             item.display = id(item) in shown
-        more = self.query_one(".footer-more", FooterLabel)
         more.display = len(shown) < len(items)
         if more.display:
-            # Right after the last key shown, before the help key.
-            before = [item for item in items if id(item) in shown and not _is_help(item)]
+            # Right after the last key shown, before the keys that always stay.
+            before = [item for item in items if id(item) in shown and not _is_kept(item)]
             if before:
                 self.move_child(more, after=before[-1])
             else:
@@ -80,5 +81,5 @@ class FitFooter(Footer):
         return content + item.styles.gutter.width + item.styles.margin.width
 
 
-def _is_help(item: Widget) -> bool:
-    return isinstance(item, FooterKey) and item.action == HELP_ACTION
+def _is_kept(item: Widget) -> bool:
+    return isinstance(item, FooterKey) and item.action in KEPT_ACTIONS

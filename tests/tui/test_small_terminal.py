@@ -15,7 +15,7 @@ from tests.waiting import wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 from vendortui.screens.checklist_walker import ChecklistWalker
-from vendortui.screens.fit_footer import FitFooter
+from vendortui.screens.fit_footer import KEPT_ACTIONS, FitFooter
 from vendortui.screens.fit_table import FitTable
 from vendortui.screens.help import HelpScreen
 from vendortui.screens.vendor import TABS, tab_label
@@ -188,10 +188,11 @@ def last_line(app: VendorTui) -> str:
 
 
 async def footer_ends_visibly(pilot: Pilot[None]) -> list[tuple[str, str]]:
-    """Wait until the footer is fitted; check it ends on screen, keeps ``? Keys`` and says
-    "…" when it left keys out. The keys it left out (key, description), to find in help."""
+    """Wait until the footer is fitted; check it ends on screen, keeps ``? Keys`` and
+    ``^q Quit`` and says "…" when it left keys out. The keys it left out (key, description),
+    to find in help."""
     app = pilot.app
-    await wait_for(pilot, lambda: "? Keys" in last_line(app), "? Keys")
+    await wait_for(pilot, lambda: "? Keys" in last_line(app) and "^q Quit" in last_line(app))
     footer = app.screen.query_one(FitFooter)
     # The palette key is hidden by the narrow CSS on purpose (ctrl+p still opens it).
     keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
@@ -204,6 +205,10 @@ async def footer_ends_visibly(pilot: Pilot[None]) -> list[tuple[str, str]]:
     for key in keys:
         if key.display and key.description:
             assert key.description in last, f"{key.description!r} is cut: {last!r}"
+    kept = [k for k in keys if k.action in KEPT_ACTIONS]
+    assert {k.action for k in kept} == KEPT_ACTIONS, f"help or quit missing: {last!r}"
+    for key in kept:
+        assert key.display and f"{key.key_display} {key.description}" in last, last
     return hidden
 
 
