@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.screen import Screen
 
 from vendortui.app.config import current
@@ -38,6 +39,7 @@ from vendortui.screens.home import HomeScreen
 from vendortui.screens.keymap import check, effective_keymap
 from vendortui.screens.palette import ActionCommands, VendorCommands
 from vendortui.screens.themes import ALIASES, LIGHT, LIGHT_ANSI, user_themes
+from vendortui.screens.toasts import keep_newest_visible
 from vendortui.screens.typeahead import Release, TypeAhead
 
 if TYPE_CHECKING:
@@ -143,6 +145,10 @@ class VendorTui(App[None]):
                 release()
 
         self.background(job, shown, failed=release)
+
+    def on_notify(self, event: Notify) -> None:
+        """After Textual shows the notification: the newest stays on a short screen."""
+        self.call_after_refresh(keep_newest_visible, self, event.notification)
 
     def on_mount(self) -> None:
         for warning in self.warnings:

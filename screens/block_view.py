@@ -175,6 +175,11 @@ class BlockView(ScrollView, can_focus=True):
     def _recount(self) -> None:
         self._offsets = [0, *accumulate(self._heights)]
         self.virtual_size = Size(self._layout[0], self._offsets[-1])
+        # Textual re-decides a ScrollView's scrollbars only when its size changes, not when the
+        # widget sets its own virtual size (as TextArea does, ask for it): without this a bar
+        # shown for estimated heights stayed after the real ones fitted the view, or not,
+        # depending on whether a resize came in between (the flaky 80x24 runbook snapshot).
+        self._refresh_scrollbars()
 
     # Rendering --------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vendortui.app.checklists.clock import show_moment, time_left
 from vendortui.app.checklists.export import check_target, file_name, one_line
@@ -35,6 +35,7 @@ from vendortui.models.ids import utcnow
 from vendortui.screens.checklist_lines import ChecklistLines
 from vendortui.screens.checklist_prompts import RollbackPrompt, TextPrompt
 from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.write_queue import WriteQueue
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class ChecklistWalker(Screen[None]):
         yield Static(id="walker-progress")
         yield ChecklistLines(id="walker-lines")
         yield Static(id="walker-detail")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.load()

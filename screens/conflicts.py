@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from vendortui.app.errors import KbError
 from vendortui.app.text import safe, strip_control
+from vendortui.screens.fit_footer import FitFooter
 
 if TYPE_CHECKING:
     from vendortui.app.sync.conflicts import ConflictView
@@ -91,7 +92,7 @@ class ConflictsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Loading conflicts…", id="detail")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="conflicts")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

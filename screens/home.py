@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from vendortui.app.attention import AttentionItem
 from vendortui.app.errors import KbError
 from vendortui.app.queries import VendorRow, filter_rows
 from vendortui.app.text import safe
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.typeahead import BindingsWhenIdle
 from vendortui.screens.vendor_list import AttentionList, VendorList, VirtualList
 
@@ -81,7 +82,7 @@ class HomeScreen(BindingsWhenIdle, Screen[None]):
             yield FilterInput(placeholder="/ to filter vendors", id="filter", compact=True)
             yield Static("", id="count")
         yield VendorList(id="vendors")
-        yield Footer()
+        yield FitFooter()
 
     def _title(self) -> str:
         kb = self.app.kb

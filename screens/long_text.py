@@ -15,11 +15,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vendortui.app.runbook_doc import plain_blocks
 from vendortui.app.text import strip_control
 from vendortui.screens.block_view import BlockView
+from vendortui.screens.fit_footer import FitFooter
 
 CELL_CHARS = 200
 """A table cell shows at most this much of a value (the edit form has all of it)."""
@@ -63,7 +64,7 @@ class FullTextScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(strip_control(self.title_text), style="bold"), classes="title-bar")
         yield BlockView(id="full-text")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         text = self.text

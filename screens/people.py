@@ -13,9 +13,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from vendortui.screens.clipboard import contact_items, offer
+from vendortui.screens.fit_footer import FitFooter
+from vendortui.screens.fit_table import TableColumn
 from vendortui.screens.long_text import cell
 from vendortui.screens.vendor import KeyTable
 
@@ -44,11 +46,17 @@ class PeopleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("People", style="bold"), classes="title-bar")
         yield KeyTable(id="people-table")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
-        self.query_one(KeyTable).add_columns(
-            "Name", "E-mail", "Phone", "Chat", "Team", "Organisation", "Active"
+        self.query_one(KeyTable).set_columns(
+            TableColumn("Name", name=True),
+            TableColumn("E-mail", name=True),
+            TableColumn("Phone", drop=1),
+            TableColumn("Chat", drop=3),
+            TableColumn("Team", drop=4),
+            TableColumn("Organisation", drop=2),
+            TableColumn("Active"),
         )
         self.refresh_data()
 
@@ -58,19 +66,21 @@ class PeopleScreen(Screen[None]):
 
     def _show(self, people: list[Person]) -> None:
         self.people = people
-        table = self.query_one(KeyTable)
-        keep = table.cursor_row
-        table.clear()
-        for p in people:
-            table.add_row(
-                *(
-                    cell(value)
-                    for value in (p.name, p.email, p.phone, p.chat, p.team, p.organisation)
-                ),
-                Text("yes" if p.active else "no", style="" if p.active else "bold red"),
-                key=p.id,
-            )
-        table.move_cursor(row=keep)
+        self.query_one(KeyTable).set_rows(
+            [
+                (
+                    p.id,
+                    [
+                        *(
+                            cell(value)
+                            for value in (p.name, p.email, p.phone, p.chat, p.team, p.organisation)
+                        ),
+                        Text("yes" if p.active else "no", style="" if p.active else "bold red"),
+                    ],
+                )
+                for p in people
+            ]
+        )
 
     def _current(self) -> Person | None:
         key = self.query_one(KeyTable).current_key()

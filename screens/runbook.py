@@ -28,7 +28,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from vendortui.app.config.editor import editor_command
 from vendortui.app.errors import KbError
@@ -37,6 +37,7 @@ from vendortui.app.runbook_doc import iter_blocks
 from vendortui.app.text import strip_control
 from vendortui.screens.block_view import BlockView
 from vendortui.screens.confirm import ConfirmScreen
+from vendortui.screens.fit_footer import FitFooter
 from vendortui.screens.runbook_outline import OutlineScreen
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class RunbookEditor(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(strip_control(self.title_text), style="bold"), classes="title-bar")
         yield TextArea(self.body, id="runbook-editor", soft_wrap=True, show_line_numbers=True)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

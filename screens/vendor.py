@@ -25,13 +25,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from vendortui.app.card import status_text
 from vendortui.app.errors import KbError
 from vendortui.app.text import strip_control
 from vendortui.screens import overview
 from vendortui.screens.clipboard import Copyable, contact_items, offer
+from vendortui.screens.fit_footer import FitFooter
+from vendortui.screens.fit_table import FitTable, TableColumn
 from vendortui.screens.forms import (
     DATA_CATEGORY_FIELDS,
     EVENT_FIELDS,
@@ -103,16 +105,13 @@ def extension_panel(tab: str, vendor_id: str) -> Widget:
     return EXTENSIONS[tab](vendor_id)
 
 
-class KeyTable(DataTable[Any]):
-    """A ``DataTable`` with j/k, for the short per-vendor lists (roles, data, events)."""
+class KeyTable(FitTable):
+    """A ``FitTable`` with j/k, for the short per-vendor lists (roles, data, events)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
     ]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def current_key(self) -> str | None:
         """The row key (a row id) under the cursor."""
@@ -232,7 +231,7 @@ class VendorScreen(Screen[None]):
                 yield Vertical(id="slot-checklists", classes="slot")
             with TabPane(tab_label("public", narrow=False), id="public"):
                 yield Vertical(id="slot-public", classes="slot")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         titles = {
@@ -245,13 +244,29 @@ class VendorScreen(Screen[None]):
         }
         for key, title in titles.items():
             self.query_one(f"#panel-{key}").border_title = title
-        self.query_one("#roles-table", KeyTable).add_columns(
-            "Role", "Person", "Team", "E-mail", "Phone", "Chat", "Note"
+        # At 80 columns the least important columns go first (note, chat, team...); names and
+        # free text are cut with an ellipsis rather than scrolled off to the side.
+        self.query_one("#roles-table", KeyTable).set_columns(
+            TableColumn("Role"),
+            TableColumn("Person", name=True),
+            TableColumn("Team", drop=3),
+            TableColumn("E-mail", name=True),
+            TableColumn("Phone", drop=1),
+            TableColumn("Chat", drop=4),
+            TableColumn("Note", drop=5, squeeze=12),
         )
-        self.query_one("#data-table", KeyTable).add_columns(
-            "Data category", "PII", "Encrypted", "Description"
+        self.query_one("#data-table", KeyTable).set_columns(
+            TableColumn("Data category", name=True),
+            TableColumn("PII"),
+            TableColumn("Encrypted", drop=1),
+            TableColumn("Description", drop=2, squeeze=16),
         )
-        self.query_one("#events-table", KeyTable).add_columns("When", "Kind", "Title", "By")
+        self.query_one("#events-table", KeyTable).set_columns(
+            TableColumn("When"),
+            TableColumn("Kind", drop=1),
+            TableColumn("Title", name=True),
+            TableColumn("By", drop=2),
+        )
         self._label_tabs()
         if self.card is not None:
             self.show_card(self.card)
@@ -317,47 +332,51 @@ class VendorScreen(Screen[None]):
 
     def _fill_tables(self, card: VendorCard) -> None:
         plain = cell
-
-        roles = self.query_one("#roles-table", KeyTable)
-        keep = roles.cursor_row
-        roles.clear()
-        for line in card.roles:
-            p = line.person
-            roles.add_row(
-                plain(line.role.kind.replace("_", " ")),
-                plain(p.name + ("" if p.active else " (inactive)")),
-                plain(line.role.team or p.team),
-                plain(p.email),
-                plain(p.phone),
-                plain(p.chat),
-                plain(line.role.note),
-                key=line.role.id,
-            )
-        roles.move_cursor(row=keep)
-        data = self.query_one("#data-table", KeyTable)
-        keep = data.cursor_row
-        data.clear()
-        for category in card.data_categories:
-            data.add_row(
-                plain(category.name),
-                plain(category.pii_level),
-                plain("yes" if category.encrypted else "no"),
-                plain(overview.clip(category.description, 60, 1)),
-                key=category.id,
-            )
-        data.move_cursor(row=keep)
-        events = self.query_one("#events-table", KeyTable)
-        keep = events.cursor_row
-        events.clear()
-        for event in card.events:
-            events.add_row(
-                plain(f"{event.occurred_at:%Y-%m-%d %H:%M}"),
-                plain(event.kind.replace("_", " ")),
-                plain(event.title),
-                plain(event.updated_by),
-                key=event.id,
-            )
-        events.move_cursor(row=keep)
+        self.query_one("#roles-table", KeyTable).set_rows(
+            [
+                (
+                    line.role.id,
+                    [
+                        plain(line.role.kind.replace("_", " ")),
+                        plain(line.person.name + ("" if line.person.active else " (inactive)")),
+                        plain(line.role.team or line.person.team),
+                        plain(line.person.email),
+                        plain(line.person.phone),
+                        plain(line.person.chat),
+                        plain(line.role.note),
+                    ],
+                )
+                for line in card.roles
+            ]
+        )
+        self.query_one("#data-table", KeyTable).set_rows(
+            [
+                (
+                    category.id,
+                    [
+                        plain(category.name),
+                        plain(category.pii_level),
+                        plain("yes" if category.encrypted else "no"),
+                        plain(overview.clip(category.description, 60, 1)),
+                    ],
+                )
+                for category in card.data_categories
+            ]
+        )
+        self.query_one("#events-table", KeyTable).set_rows(
+            [
+                (
+                    event.id,
+                    [
+                        plain(f"{event.occurred_at:%Y-%m-%d %H:%M}"),
+                        plain(event.kind.replace("_", " ")),
+                        plain(event.title),
+                        plain(event.updated_by),
+                    ],
+                )
+                for event in card.events
+            ]
+        )
         self._show_event_detail()
 
     @on(DataTable.RowHighlighted, "#events-table")

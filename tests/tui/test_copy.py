@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
+from textual.widgets._toast import Toast, ToastRack
 
 from tests.planting import plant
 from tests.tui.conftest import build
@@ -69,12 +70,15 @@ def test_y_writes_osc52_with_exactly_the_value_and_never_hostile_bytes(tmp_path:
         # Mallory's row: every value but the name holds a hidden character.
         app.send("k" * (names.index("Zoë Ünal") - names.index("Mallory")) + "y")
         app.expect("Copy to the clipboard")
-        for key in "123":
+        # Each wait names its own refusal: a plain "Not copied" also matched the previous
+        # toast whenever the screen was redrawn, before this key had been handled.
+        for key, label in zip("123", ("e-mail", "phone number", "chat handle"), strict=True):
             app.send(key)
-            app.expect("Not copied")
+            app.expect(f"Not copied: {label} holds")
             assert b"\x1b]52" not in app.output
             app.send("y")
             app.expect("Copy to the clipboard")
+            assert b"\x1b]52" not in app.output
         app.send("4")
         app.expect("Copied name")
         assert copies(app.output) == ["Mallory"]
@@ -198,3 +202,60 @@ async def test_auth_tab_copies_a_finding(tui: VendorTui, tui_kb: KnowledgeBase) 
         await wait_for(pilot, lambda: tui.clipboard.startswith("net.refused: "), "the finding")
         assert "refused the connection" in tui.clipboard
         assert "Copied discovery net.refused (1 line)" in notes(tui)
+
+
+async def test_each_notice_is_whole_on_an_80x24_screen_however_many_came_before(
+    tui: VendorTui, tui_kb: KnowledgeBase
+) -> None:
+    """At 80x24 a notice is 40 cells wide and a refusal wraps to four lines, so six notices
+    stacked taller than the screen and Textual drew the newest below the bottom edge: the
+    one saying what was just copied. Here every notice stays up for a minute (as on a slow
+    machine, where they pile up) and each must be on screen, whole, once its key is handled."""
+    mallory = tui_kb.create(Person, name="Mallory", email="mallory@example.com", chat="@ops")
+    plant(
+        tui_kb.db.path,
+        "person",
+        mallory.id,
+        email=HOSTILE_EMAIL,
+        phone=HOSTILE_PHONE,
+        chat=HOSTILE_CHAT,
+    )
+    tui.NOTIFICATION_TIMEOUT = 60
+
+    def shown_whole(start: str) -> bool:
+        height = tui.screen.size.height
+        rack = tui.screen.get_child_by_type(ToastRack)
+        toasts = list(rack.query(Toast))
+        return (
+            bool(toasts)
+            and str(toasts[-1].render()).startswith(start)
+            and all(t.region.y >= 0 and t.region.bottom < height for t in toasts)
+            and start in screen_text(tui)
+        )
+
+    async with tui.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: "vendors" in str(tui.screen.query_one("#count").render()))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(tui.screen, PeopleScreen) and tui.screen.people)
+        screen = tui.screen
+        assert isinstance(screen, PeopleScreen)
+        names = [p.name for p in screen.people]
+        steps = [
+            ("j" * names.index("Priya Raman"), "1", "Copied e-mail"),
+            ("", "2", "Copied phone number"),
+            (
+                "k" * (names.index("Priya Raman") - names.index("Mallory")),
+                "1",
+                "Not copied: e-mail",
+            ),
+            ("", "2", "Not copied: phone number"),
+            ("", "3", "Not copied: chat handle"),
+            ("", "4", "Copied name: Mallory"),
+        ]
+        for move, pick, notice in steps:
+            await pilot.press(*move, "y")
+            await wait_for(pilot, lambda: isinstance(tui.screen, CopyMenu), "the copy menu")
+            await pilot.press(pick)
+            await wait_for(pilot, lambda n=notice: shown_whole(n), f"{notice!r} on screen, whole")
+        # Up for a minute, the first notices made way for the newer ones (else no test).
+        assert "Copied e-mail" not in notes(tui)

@@ -34,6 +34,10 @@ class Pty:
     """The app on a 120x40 pty, with everything it wrote."""
 
     def __init__(self, db: Path, env: dict[str, str]) -> None:
+        # Textual takes its size from $COLUMNS/$LINES before the pty's own size, and pytest's
+        # import of readline exports COLUMNS=80 LINES=24 to its xdist workers: under -n the
+        # app ran at 80x24, alone at 120x40. The pty's size is the one the test means.
+        env = {name: value for name, value in env.items() if name not in ("COLUMNS", "LINES")}
         pid, fd = pty.fork()
         if pid == 0:
             fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
