@@ -111,7 +111,9 @@ def _row_factory(cursor: Any) -> Any:
     return lambda values: row_type(values)
 
 
-_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\((\w+)\)\s*$", re.IGNORECASE)
+_PRAGMA = re.compile(
+    r'^\s*PRAGMA\s+(table_info|foreign_key_list)\(\s*"?(\w+)"?\s*\)\s*$', re.IGNORECASE
+)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _CROSS_ON = re.compile(r"\bCROSS\s+JOIN(\s+\w+(?:\s+(?:AS\s+)?\w+)?\s+ON)\b", re.IGNORECASE)
 _TABLE_INFO_SQL = """
@@ -124,6 +126,21 @@ FROM information_schema.columns
 WHERE table_schema = current_schema() AND table_name = %s
 ORDER BY ordinal_position
 """
+_FOREIGN_KEY_LIST_SQL = """
+SELECT 0, 0, parent.relname, own.attname, theirs.attname
+FROM pg_constraint c
+JOIN pg_class child ON child.oid = c.conrelid
+JOIN pg_class parent ON parent.oid = c.confrelid
+JOIN pg_attribute own ON own.attrelid = c.conrelid AND own.attnum = c.conkey[1]
+JOIN pg_attribute theirs ON theirs.attrelid = c.confrelid AND theirs.attnum = c.confkey[1]
+WHERE c.contype = 'f' AND child.relnamespace = current_schema()::regnamespace
+  AND child.relname = %s
+ORDER BY own.attname
+"""
+_PRAGMAS = {"table_info": _TABLE_INFO_SQL, "foreign_key_list": _FOREIGN_KEY_LIST_SQL}
+"""SQLite's schema pragmas as catalog queries, answering in the columns vendortui reads:
+``table_info`` (cid, name, type, notnull, default, pk) and ``foreign_key_list`` (id, seq,
+parent table, column, parent column)."""
 
 
 _FIRST_ROLE = """(
@@ -133,6 +150,11 @@ _FIRST_ROLE = """(
     ORDER BY r.vendor_id COLLATE "C", r.created_at, r.id)"""
 
 SERVER_FORMS = {
+    queries.TABLE_NAMES_SQL: f"""
+SELECT tablename FROM pg_tables
+WHERE schemaname = current_schema() AND tablename <> '{CHANGE_TABLE}'
+ORDER BY tablename COLLATE "C"
+""",
     queries.VENDOR_ROWS_SQL: f"""
 SELECT v.id, v.slug, v.name, v.category, v.status, v.rollout_stage, v.rollout_percent,
        v.risk_tier, coalesce(l.name, '') AS lead, coalesce(b.name, '') AS backup
@@ -150,16 +172,18 @@ window-function form is slower), so each backend keeps the form it runs best."""
 
 
 @functools.lru_cache(maxsize=256)
-def translate(sql: str) -> tuple[str, str | None]:
-    """SQLite-flavoured read SQL as PostgreSQL runs it: ``(sql, table_info_table)``.
+def translate(sql: str) -> tuple[str, tuple[str, str] | None]:
+    """SQLite-flavoured read SQL as PostgreSQL runs it: ``(sql, (pragma, table))``.
 
-    Only what the fast paths use: ``?`` placeholders, ``X COLLATE NOCASE`` (case-blind,
-    byte-ordered like SQLite: ``lower(X) COLLATE "C"``), ``PRAGMA table_info`` and
-    ``CROSS JOIN t ON`` (SQLite's join-order hint; plain ``JOIN`` here).
+    Only what the fast paths, export and import use: ``?`` placeholders, ``X COLLATE NOCASE``
+    (case-blind, byte-ordered like SQLite: ``lower(X) COLLATE "C"``), ``PRAGMA table_info``
+    and ``foreign_key_list``, the table list (``SERVER_FORMS``) and ``CROSS JOIN t ON``
+    (SQLite's join-order hint; plain ``JOIN`` here).
     """
-    pragma = _TABLE_INFO.match(sql)
+    pragma = _PRAGMA.match(sql)
     if pragma:
-        return _TABLE_INFO_SQL, pragma.group(1)
+        kind = pragma.group(1).lower()
+        return _PRAGMAS[kind], (kind, pragma.group(2))
     sql = SERVER_FORMS.get(sql, sql)
     sql = _CROSS_ON.sub(r"JOIN\1", _NOCASE.sub(r'lower(\1) COLLATE "C"', sql))
     return sql.replace("%", "%%").replace("?", "%s"), None
@@ -171,19 +195,22 @@ class PgReadConnection:
     row_factory: Any = None
     """Accepted and ignored: rows are always addressable by name and position."""
 
-    def __init__(self, conn: psycopg.Connection[Any], columns: dict[str, list[Any]]) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], columns: dict[tuple[str, str], list[Any]]
+    ) -> None:
         self.raw = conn
         self.columns = columns
-        """``PRAGMA table_info`` answers, shared by the database's connections: the schema
-        does not change while it is open, and each answer costs an ``information_schema``
-        query (six of them made the card's read take three times as long as its data)."""
+        """Schema pragma answers by (pragma, table), shared by the database's connections:
+        the schema does not change while it is open, and each answer costs a catalog query
+        (six of them made the card's read take three times as long as its data)."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        statement, table = translate(sql)
-        if table is not None:
-            if table not in self.columns:
-                self.columns[table] = self._cursor().execute(statement, (table,)).fetchall()
-            return _Rows(self.columns[table])
+        statement, pragma = translate(sql)
+        if pragma is not None:
+            if pragma not in self.columns:
+                answer = self._cursor().execute(statement, (pragma[1],)).fetchall()
+                self.columns[pragma] = answer
+            return _Rows(self.columns[pragma])
         return self._cursor().execute(statement, tuple(params))
 
     def _cursor(self) -> psycopg.Cursor[Any]:
@@ -261,7 +288,7 @@ class PgDatabase(Database):
         super().__init__(Path(), readonly=readonly, notice=notice)
         self.url = url
         self._idle: list[psycopg.Connection[Any]] = []
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: dict[tuple[str, str], list[Any]] = {}
         self._lock = threading.Lock()
         self.token = uuid.uuid4().hex
         """Our writes' notification payload (``WRITER_SETTING``), so our listener skips them."""

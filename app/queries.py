@@ -54,6 +54,11 @@ _ROLE_NAME = """(
       AND r.deleted_at IS NULL AND p.deleted_at IS NULL
     ORDER BY r.created_at, r.id LIMIT 1)"""
 
+TABLE_NAMES_SQL = (
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+)
+"""The knowledge base's tables (a team server answers with its own catalog: ``db_pg``)."""
+
 VENDOR_ROWS_SQL = f"""
 SELECT v.id, v.slug, v.name, v.category, v.status, v.rollout_stage, v.rollout_percent,
        v.risk_tier,

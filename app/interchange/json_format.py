@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from vendortui.app.errors import KbError
+from vendortui.app.queries import TABLE_NAMES_SQL
 from vendortui.app.text import escape_json
 
 FORMAT = "vendortui/1"
@@ -25,15 +26,10 @@ NOT_EXPORTED = frozenset({"conflict", "alembic_version"})
 
 
 def table_names(conn: sqlite3.Connection) -> list[str]:
-    """The file's tables but conflicts, parents before children, read from its own schema
-    (foreign keys), so export never waits for SQLModel; ties in name order."""
-    names = sorted(
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-        if row[0] not in NOT_EXPORTED
-    )
+    """The knowledge base's tables but conflicts, parents before children, read from its own
+    schema (foreign keys; a team server's catalog answers the same pragmas), so export never
+    waits for SQLModel; ties in name order."""
+    names = sorted(row[0] for row in conn.execute(TABLE_NAMES_SQL) if row[0] not in NOT_EXPORTED)
     parents = {
         name: {fk[2] for fk in conn.execute(f'PRAGMA foreign_key_list("{name}")')} - {name}
         for name in names

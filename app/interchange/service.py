@@ -8,16 +8,14 @@ overwritten unseen.
 
 from __future__ import annotations
 
-import os
+import io
 import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from vendortui.app.db import Database
-from vendortui.app.errors import KbError
 from vendortui.app.identity import current_user
 from vendortui.app.interchange import backstage, csv_format, json_format
 from vendortui.app.interchange.apply import apply
@@ -27,6 +25,7 @@ from vendortui.app.interchange.records import lead_teams, read_records
 from vendortui.app.interchange.report import refusal
 from vendortui.app.interchange.source import read_text
 from vendortui.app.interchange.tables import plan_document
+from vendortui.app.output_file import check_output, write_output
 from vendortui.models.ids import utcnow
 
 Planner = Callable[[sqlite3.Connection], Plan]
@@ -89,22 +88,15 @@ def export(db: Database, fmt: str, out: TextIO) -> int:
 
 
 def export_to(db: Database, fmt: str, target: Path | None) -> int:
-    """Export to ``target`` (replaced whole, never left half written) or standard output.
+    """Export to ``target`` (checked by ``check_output``, replaced whole by ``write_output``,
+    never left half written) or standard output.
 
     A CSV file starts with a UTF-8 byte-order mark, which spreadsheets need to read UTF-8.
     """
     if target is None:
         return export(db, fmt, sys.stdout)
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise KbError(f"There is no folder {str(folder)!r} to write {target.name} into.")
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".vendortui-tmp")
-    try:
-        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as out:
-            count = export(db, fmt, out)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    path = check_output(str(target))
+    text = io.StringIO()
+    count = export(db, fmt, text)
+    write_output(path, text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     return count

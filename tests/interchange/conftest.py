@@ -49,7 +49,7 @@ def demo_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture
 def demo_kb(demo_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
     """The demo knowledge base (15 vendors, people, probes, checklist runs)."""
-    kb = KnowledgeBase.open(copy_of(demo_template, tmp_path / "kb.db"))
+    kb = KnowledgeBase.open(copy_of(demo_template, tmp_path / "demo.db"))
     yield kb
     kb.db.close()
 

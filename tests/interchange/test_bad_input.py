@@ -112,5 +112,6 @@ def test_header_only_is_nothing_to_change(kb: KnowledgeBase, tmp_path: Path, cli
 
 def test_export_to_a_missing_folder(kb: KnowledgeBase, tmp_path: Path, cli) -> None:
     target = tmp_path / "no" / "such" / "out.csv"
-    refused_cleanly(cli("export", "--db", str(kb.path), "--output", str(target)), "no folder")
+    result = cli("export", "--db", str(kb.path), "--output", str(target))
+    refused_cleanly(result, f"The folder {target.parent} does not exist")
     assert not target.parent.exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.interchange.conftest import refused_cleanly, text_of
-from vendortui.app.interchange.service import import_file
+from vendortui.app.interchange.service import export_to, import_file
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import ProbeConfig, Vendor
 
@@ -191,3 +191,25 @@ def test_a_slug_changed_to_another_vendors_is_refused(
         cli("import", str(export), "--db", str(empty_db)), "vendor #1", "'okta' is another vendor's"
     )
     assert empty_db.read_bytes() == before
+
+
+@pytest.mark.both_backends
+def test_json_carries_a_file_through_either_backend_unchanged(
+    demo_kb: KnowledgeBase, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """A file's export imported into ``kb`` (a file or a team server) exports as the same
+    text in every format, and importing it again there changes nothing: export and import
+    read the schema (tables, columns, foreign keys) the same way on both backends."""
+    _richer(demo_kb)
+    exported = tmp_path / "file.json"
+    export_to(demo_kb.db, "json", exported)
+    plan = import_file(kb.db, exported, "json")
+    assert not plan.empty
+    again = tmp_path / "again.json"
+    export_to(kb.db, "json", again)
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    assert import_file(kb.db, exported, "json").empty
+    for fmt in ("csv", "backstage"):
+        export_to(demo_kb.db, fmt, tmp_path / f"file.{fmt}")
+        export_to(kb.db, fmt, tmp_path / f"kb.{fmt}")
+        assert (tmp_path / f"kb.{fmt}").read_bytes() == (tmp_path / f"file.{fmt}").read_bytes()
