@@ -53,7 +53,11 @@ LIGHT = Theme(
 the background: Textual's bright yellows and greens are meant for dark backgrounds)."""
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
+def _rgb(colour: str | None) -> tuple[int, int, int]:
+    """A colour of ``LIGHT`` as RGB; every one used here is set above (``Theme`` types its
+    optional colours as ``str | None``)."""
+    if colour is None:
+        raise ValueError("vendortui-light lacks a colour its terminal palette needs")
     return Color.parse(colour).rgb
 
 
