@@ -101,7 +101,7 @@ def test_migration_0002_gives_existing_vendors_an_empty_list(tmp_path: Path) -> 
     )
     conn.commit()
     conn.close()
-    upgrade(path)
+    upgrade(path, "0002")
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT extra_domains FROM vendor WHERE id = '0190'").fetchone() == ("",)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
