@@ -132,6 +132,20 @@ def test_every_table_notifies_and_counts_changes(pg_url: str) -> None:
     assert after == (before[0], before[1] + 2)
 
 
+def test_a_writers_temporary_counter_does_not_take_the_bump(pg_url: str) -> None:
+    """The trigger function runs with its owner's rights: a temporary table named like the
+    counter, which a writer's session would search first, must not receive the bump (offline
+    copies would then look current while stale)."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        before = conn.execute(f"SELECT serial FROM {CHANGE_TABLE}").fetchone()[0]
+        conn.execute(f"CREATE TEMPORARY TABLE {CHANGE_TABLE} (epoch text, serial bigint)")
+        conn.execute(f"INSERT INTO pg_temp.{CHANGE_TABLE} VALUES ('decoy', 0)")
+        conn.execute("UPDATE vendor SET name = name")
+        decoy = conn.execute(f"SELECT serial FROM pg_temp.{CHANGE_TABLE}").fetchone()[0]
+        after = conn.execute(f"SELECT serial FROM public.{CHANGE_TABLE}").fetchone()[0]
+    assert (decoy, after) == (0, before + 1)
+
+
 def test_a_newer_schema_opens_read_only_with_a_notice(pg_url: str) -> None:
     with psycopg.connect(pg_url) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")

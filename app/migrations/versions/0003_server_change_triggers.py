@@ -40,14 +40,18 @@ TABLES = (
 
 FUNCTION = """
 CREATE FUNCTION vendortui_changed() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 BEGIN
-    UPDATE vendortui_change SET serial = serial + 1;
+    UPDATE {schema}.vendortui_change SET serial = serial + 1;
     PERFORM pg_notify('vendortui', coalesce(current_setting('vendortui.writer', true), ''));
     RETURN NULL;
 END
 $$
 """
+"""The trigger function runs with its owner's rights (a SELECT-only teammate's write is
+refused before it fires anyway), so its search path is fixed with ``pg_temp`` last and the
+counter named with its schema: a writer's own temporary ``vendortui_change`` must not take
+the bump (the copies would then look current while stale)."""
 
 
 def upgrade() -> None:
@@ -56,7 +60,8 @@ def upgrade() -> None:
     op.execute("CREATE TABLE vendortui_change (epoch text NOT NULL, serial bigint NOT NULL)")
     op.execute("INSERT INTO vendortui_change VALUES (gen_random_uuid()::text, 0)")
     op.execute("GRANT SELECT ON vendortui_change TO PUBLIC")
-    op.execute(FUNCTION)
+    schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar_one()
+    op.execute(FUNCTION.format(schema='"' + str(schema).replace('"', '""') + '"'))
     for table in TABLES:
         op.execute(
             f"CREATE TRIGGER vendortui_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
