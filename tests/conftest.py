@@ -39,6 +39,9 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 MEMORY_DISK = "/dev/shm"
+MEMORY_DISK_NEEDED = 2 * 1024**3
+"""Free bytes /dev/shm must have: the suite keeps pytest's last three runs of temporary files
+(synthetic 10,000-vendor files, git clones) there."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,9 +60,13 @@ def _temporary_files_in_memory() -> None:
     memory (two sync test files together, 6 % less, measured side by side). The files stay
     real (the same SQLite, git, locks and renames); only a power cut would differ, and no
     test simulates one. Set in the controller before xdist starts its workers, which inherit it.
+    A ``/dev/shm`` with less than ``MEMORY_DISK_NEEDED`` free is not used.
     """
     if "TMPDIR" in os.environ or not os.access(MEMORY_DISK, os.W_OK | os.X_OK):
         return
+    room = os.statvfs(MEMORY_DISK)
+    if room.f_bavail * room.f_frsize < MEMORY_DISK_NEEDED:
+        return  # a container's /dev/shm (64 MB by default) is too small: stay on disk
     os.environ["TMPDIR"] = MEMORY_DISK
     tempfile.tempdir = None  # recomputed from TMPDIR on next use
 
