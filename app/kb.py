@@ -113,6 +113,14 @@ class KnowledgeBase:
             if not is_current(copy_path(url), change_mark()):
                 refresh_in_child(url)
 
+    def stop_refreshing_offline_copy(self) -> None:
+        """Stop a refresh ``refresh_offline_copy`` is waiting for (the TUI is closing, and
+        quitting must not wait for a copy); nothing to do for a file or when none runs."""
+        if getattr(self.db, "change_mark", None) is not None:
+            from vendortui.app.offline import stop_refreshing
+
+            stop_refreshing()
+
     @property
     def short_label(self) -> str:
         """The title bar's name: the file's name, or ``database@host`` for a server."""

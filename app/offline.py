@@ -13,9 +13,13 @@ at the lowest CPU priority, so it never holds the caller's interpreter lock nor 
 its keystrokes: the TUI starts one after the first frame (and waits for it in a worker), and
 every command (the TUI's launch too) starts one as it exits, so the copy includes what the
 command wrote and the command is not slowed.
-Children take turns on a lock file and re-check the mark first, so a burst of commands
-makes one copy. The whole knowledge base goes into a temporary file beside the copy, put in
-place with one rename: a refresh that fails or is killed leaves the previous copy.
+Children never queue: one holds the copy's lock and copies; any other leaves a "wanted"
+marker and exits, and the holder copies again while that marker reappears, so a burst of
+commands makes a copy or two, not one per command. A child ends itself after
+``CHILD_TIMEOUT_S`` (a server that stops answering mid-copy), and the TUI stops the child it
+waits for when it closes: quitting never waits for a copy (the exit child takes over).
+The whole knowledge base goes into a temporary file beside the copy, put in place with one
+rename: a refresh that fails or is killed leaves the previous copy.
 
 When the server cannot be reached, ``open_offline`` opens that copy read-only with a banner
 saying how old it is; secrets were never in it (only keyring entry names).
@@ -26,6 +30,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -41,6 +46,11 @@ if TYPE_CHECKING:
     from vendortui.app.db_pg import PgDatabase
 
 CHILD_TIMEOUT_S = 600
+"""The longest a refreshing child runs (a 10,000-vendor copy takes seconds)."""
+STOPPED = (-signal.SIGTERM, 128 + signal.SIGTERM)
+"""A child's exit status when ``stop_refreshing`` ended it (before or after its handler)."""
+_waited_for: set[subprocess.Popen[str]] = set()
+"""The refreshing children this process is waiting for (``refresh_in_child``)."""
 
 
 def copy_path(url: str) -> Path:
@@ -108,17 +118,37 @@ def _write_atomically(path: Path, text: str) -> None:
 def refresh_in_child(url: str) -> None:
     """``refresh`` in a child process, waited for (the TUI's worker); ``KbError`` if it
     failed, with the child's sentence."""
-    done = subprocess.run(
+    child = subprocess.Popen(
         _child_command(),
-        input=url,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=CHILD_TIMEOUT_S,
-        check=False,
     )
-    if done.returncode:
-        lines = done.stderr.strip().splitlines()
+    _waited_for.add(child)
+    try:
+        _, errors = child.communicate(url, timeout=CHILD_TIMEOUT_S + 5)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise KbError(
+            "The offline copy took too long to refresh; the previous copy is kept."
+        ) from None
+    finally:
+        _waited_for.discard(child)
+    if child.returncode in STOPPED:
+        return  # stopped by ``stop_refreshing``: the process is closing
+    if child.returncode:
+        lines = errors.strip().splitlines()
         raise KbError(lines[-1] if lines else "The offline copy could not be refreshed.")
+
+
+def stop_refreshing() -> None:
+    """Stop the children ``refresh_in_child`` waits for: the TUI is closing, and quitting
+    must not wait for a copy (seconds, or minutes at the lowest priority on a busy machine).
+    A stopped child leaves the previous copy; the child started at exit copies instead."""
+    for child in list(_waited_for):
+        child.terminate()
 
 
 def refresh_after_exit(db: PgDatabase) -> bool:
@@ -172,7 +202,7 @@ def open_offline(url: str, reason: str) -> Database | None:
     return db
 
 
-def _refresh_if_stale(url: str) -> None:
+def refresh_if_wanted(url: str) -> None:
     """Under the copy's lock, copy the server unless the copy already has its mark."""
     import fcntl
 
@@ -180,23 +210,35 @@ def _refresh_if_stale(url: str) -> None:
 
     target = copy_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_suffix(".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        db = PgDatabase.open_url(url, for_writing=False)
-        try:
-            if not is_current(target, db.mark_at_open):
-                with db._translated():
-                    refresh(db, url)
-        finally:
-            db.close()
+    wanted = target.with_suffix(".wanted")
+    # Before trying the lock: a holder that has already looked for the marker has started
+    # its copy after this child's command committed, so that copy holds the command's write.
+    wanted.touch()
+    while wanted.exists():
+        with open(target.with_suffix(".lock"), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # the holder sees the marker after its copy and copies again
+            wanted.unlink(missing_ok=True)
+            db = PgDatabase.open_url(url, for_writing=False)
+            try:
+                if not is_current(target, db.mark_at_open):
+                    with db._translated():
+                        refresh(db, url)
+            finally:
+                db.close()
 
 
 def main(stdin: Any = sys.stdin) -> int:
     """``python -m vendortui.app.offline``: the URL on stdin; refresh the copy if stale."""
     url = stdin.read().strip()
     os.nice(19)
+    for stop in (signal.SIGTERM, signal.SIGALRM):
+        signal.signal(stop, _end)
+    signal.alarm(CHILD_TIMEOUT_S)
     try:
-        _refresh_if_stale(url)
+        refresh_if_wanted(url)
     except KbError as error:
         print(error, file=sys.stderr)
         return 2
@@ -208,6 +250,12 @@ def main(stdin: Any = sys.stdin) -> int:
         )
         return 2
     return 0
+
+
+def _end(signum: int, _frame: object) -> None:
+    """Stopped (``stop_refreshing``) or out of time: unwind, so the scratch copy is removed
+    and the previous copy stays."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

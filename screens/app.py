@@ -170,6 +170,7 @@ class VendorTui(App[None]):
     def on_unmount(self) -> None:
         if self._stop_watching is not None:
             self._stop_watching()
+        self.kb.stop_refreshing_offline_copy()
 
     def refresh_offline_copy(self) -> None:
         """On a team server, refresh the offline copy in a worker once typed keys have landed

@@ -141,3 +141,44 @@ def test_a_read_of_an_unchanged_server_starts_no_child(pg_url: str) -> None:
             assert offline.refresh_after_exit(again), "a stale copy is refreshed"
     finally:
         again.close()
+
+
+async def test_quitting_the_tui_does_not_wait_for_the_offline_copy(pg_url: str) -> None:
+    """The copy waits behind a teammate's lock on a table only the copy reads; the TUI quits
+    at once all the same, stopping the child (the previous copy stays, the exit child takes
+    over). Before, quitting waited for the child, minutes at the lowest priority under load."""
+    from vendortui.screens.app import VendorTui
+
+    kb = KnowledgeBase.open(pg_url)
+    kb.add_vendor("Acme Paging")
+    with psycopg.connect(pg_url) as teammate:
+        teammate.execute("LOCK TABLE conflict IN ACCESS EXCLUSIVE MODE")
+        app = VendorTui(kb)
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: offline._waited_for, "the refreshing child started")
+            (child,) = offline._waited_for
+        assert child.wait(timeout=120) in offline.STOPPED, "stopped, not waited for"
+        teammate.rollback()
+    kb.db.close()
+    assert not copy_path(pg_url).exists(), "no copy half made"
+
+
+def test_a_child_finding_the_copy_locked_leaves_a_marker_and_exits(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Children never queue behind the copy's lock (a loop of commands made one waiting
+    process and one whole copy per command): a child that finds the lock held leaves the
+    "wanted" marker for the holder, which copies again, and exits at once."""
+    import fcntl
+
+    copy = copy_path(pg_url)
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with open(copy.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        added = vendortui(tmp_path, "vendors", "add", "Acme Paging", "--db", pg_url)
+        assert added.returncode == 0, added.stderr
+        wanted = copy.with_suffix(".wanted")
+        until(wanted.exists, "the exit child's marker")
+        assert not copy.exists(), "the child did not copy behind the holder's back"
+    offline.refresh_if_wanted(pg_url)  # the holder's next round, now the lock is free
+    assert not wanted.exists() and is_current(copy, server_mark(pg_url))
