@@ -11,8 +11,7 @@ import pytest
 
 from tests import pgserver
 from tests.templates import copy_of
-from tests.user_dirs import UserDirs
-from vendortui.app.config.schema import SETTINGS
+from tests.user_dirs import UserDirs, isolate_user
 from vendortui.app.kb import KnowledgeBase
 
 
@@ -24,15 +23,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
     processes inherit them), so no test writes into the real user's ``~/.local`` or
     ``~/.config``. Tests that look at those files take this fixture by name.
     """
-    dirs = UserDirs(*(tmp_path / f"xdg-{kind}" for kind in UserDirs._fields))
-    for kind, folder in zip(UserDirs._fields, dirs, strict=True):
-        monkeypatch.setenv(f"XDG_{kind.upper()}_HOME", str(folder))
-    monkeypatch.setenv("VENDORTUI_DB", str(tmp_path / "default-kb.db"))
-    monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
-    for setting in SETTINGS:  # a developer's VENDORTUI_THEME, _KEYMAP, _PROBE_TIMEOUT, ...
-        if setting.env not in ("VENDORTUI_DB", "VENDORTUI_USER"):
-            monkeypatch.delenv(setting.env, raising=False)
-    return dirs
+    return isolate_user(monkeypatch, tmp_path)
 
 
 BACKENDS = ("sqlite", "postgresql")
@@ -91,7 +82,9 @@ def kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     their own path instead.
     """
     path = tmp_path_factory.mktemp("kb-template") / "kb.db"
-    KnowledgeBase.open(path).db.close()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_user(monkeypatch, path.parent)
+        KnowledgeBase.open(path).db.close()
     return path
 
 

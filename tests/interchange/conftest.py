@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.templates import copy_of
+from tests.user_dirs import isolate_user
 from vendortui.app.cli import main
 from vendortui.app.demo import load_demo
 from vendortui.app.kb import KnowledgeBase
@@ -40,9 +41,11 @@ def cli(capsys: pytest.CaptureFixture[str]):
 def demo_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo loaded once per session (per xdist worker); ``demo_kb`` copies it."""
     path = copy_of(kb_template, tmp_path_factory.mktemp("demo-template") / "kb.db")
-    kb = KnowledgeBase.open(path)
-    load_demo(kb)
-    kb.db.close()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_user(monkeypatch, path.parent)
+        kb = KnowledgeBase.open(path)
+        load_demo(kb)
+        kb.db.close()
     return path
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.templates import copy_of
+from tests.user_dirs import isolate_user
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 
@@ -104,7 +105,7 @@ def tui_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     write transactions, close to a second on a busy machine; each test gets a copy."""
     path = copy_of(kb_template, tmp_path_factory.mktemp("tui-template") / "tui.db")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("VENDORTUI_USER", "tester@example.com")
+        isolate_user(monkeypatch, path.parent)
         kb = KnowledgeBase.open(path)
         build(kb)
         kb.db.close()
