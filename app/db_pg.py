@@ -67,7 +67,14 @@ WRITER_SETTING = "vendortui.writer"
 WRITE_PRIVILEGES = ("vendor", "INSERT, UPDATE")
 NO_PASSWORD = "no password supplied"
 """libpq's words when the server wants a password and libpq found none to send."""
-LOGIN_REFUSED = (NO_PASSWORD, "authentication failed", "does not exist")
+LOGIN_REFUSED = (
+    NO_PASSWORD,
+    "authentication failed",
+    "does not exist",
+    "permission denied for database",
+    "no pg_hba.conf entry",
+    "pg_hba.conf rejects connection",
+)
 """libpq's words for a login the server refused (its errors carry no SQLSTATE at connect)."""
 
 

@@ -182,3 +182,24 @@ def test_a_child_finding_the_copy_locked_leaves_a_marker_and_exits(
         assert not copy.exists(), "the child did not copy behind the holder's back"
     offline.refresh_if_wanted(pg_url)  # the holder's next round, now the lock is free
     assert not wanted.exists() and is_current(copy, server_mark(pg_url))
+
+
+def test_a_login_without_the_right_to_connect_is_reported_not_hidden_by_the_copy(
+    pg_server: pgserver.PgServer, pg_url: str
+) -> None:
+    """A role the database refuses (no CONNECT right) is a matter for the user or their
+    admin, like a wrong password: the copy would hide it behind an "outage" banner."""
+    import shutil
+    import uuid
+
+    kb = KnowledgeBase.open(pg_url)
+    kb.add_vendor("Acme Paging")
+    kb.refresh_offline_copy()
+    kb.db.close()
+    role = f"outsider_{uuid.uuid4().hex[:8]}"
+    pg_server.sql(f"CREATE ROLE {role} LOGIN PASSWORD 'outsider-pw'")
+    pg_server.sql(f"REVOKE CONNECT ON DATABASE {pg_url.rsplit('/', 1)[1]} FROM PUBLIC")
+    url = pg_url.replace("postgres@", f"{role}:outsider-pw@")
+    shutil.copyfile(copy_path(pg_url), copy_path(url))  # a copy made when it could connect
+    with pytest.raises(KbError, match="permission denied for database"):
+        KnowledgeBase.open(url)
