@@ -141,6 +141,7 @@ def main() -> int:
         "public-check": same(["public-check", "--db", db]),
     }
     writes: dict[str, Callable[[int], list[str]]] = {
+        "demo (new knowledge base)": lambda i: ["demo", "--db", str(folder / f"new-{i}.db")],
         "demo (nothing to add)": same(["demo", "--db", db]),
         "vendors add": lambda i: ["vendors", "add", f"Bench {i}", "--db", db],
         "probe add": lambda i: [
