@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from vendortui.app.errors import KbError
 
@@ -47,13 +49,19 @@ def check_output(text: str, *, replace: bool = True, asked: str = "after --outpu
 
 def write_output(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; one sentence if the folder refuses."""
+    replace_with(path, lambda out: out.write(data))
+
+
+def replace_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` atomically with what ``write`` writes to the open temporary file:
+    large outputs (an export of 10,000 vendors) stream there instead of being held whole."""
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise KbError(f"Could not write {path} ({exc.strerror}); choose another file.") from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
         if path.exists():
             os.chmod(temp, path.stat().st_mode & 0o777)
         else:

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from vendortui.app.db import Database
 from vendortui.app.identity import current_user
@@ -25,7 +25,7 @@ from vendortui.app.interchange.records import lead_teams, read_records
 from vendortui.app.interchange.report import refusal
 from vendortui.app.interchange.source import read_text
 from vendortui.app.interchange.tables import plan_document
-from vendortui.app.output_file import check_output, write_output
+from vendortui.app.output_file import check_output, replace_with
 from vendortui.models.ids import utcnow
 
 Planner = Callable[[sqlite3.Connection], Plan]
@@ -96,7 +96,13 @@ def export_to(db: Database, fmt: str, target: Path | None) -> int:
     if target is None:
         return export(db, fmt, sys.stdout)
     path = check_output(str(target))
-    text = io.StringIO()
-    count = export(db, fmt, text)
-    write_output(path, text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
-    return count
+    counted: list[int] = []
+
+    def write(out: BinaryIO) -> None:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        text = io.TextIOWrapper(out, encoding=encoding, newline="")
+        counted.append(export(db, fmt, text))
+        text.detach()  # flushed; ``replace_with`` closes the file
+
+    replace_with(path, write)
+    return counted[0]
