@@ -73,7 +73,10 @@ class Steps:
         self.out: dict[str, float] = {}
         self._started = (0.0, 0.0)
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Let the app finish what it was doing (the vendor screen's mounting, the warm-up
+        after launch), then start the clocks."""
+        await self.pilot.pause()
         self._started = (time.perf_counter(), time.process_time())
 
     def stop(self, name: str) -> None:
@@ -86,9 +89,11 @@ class Steps:
         while not condition():
             if time.perf_counter() > deadline:
                 raise SystemExit(f"gave up after {self.CAP:.0f} s waiting for {what}")
-            # Let the app run until it is idle: a fixed sleep let a scroll that waits for
-            # the next refresh starve, and the end key then never showed the last line.
-            await self.pilot.pause()
+            # A short pause that also runs the screen's update timer: a bare sleep let a
+            # scroll that waits for the next refresh starve (the end key never showed the
+            # last line), and waiting for the app to go idle measured the whole parse, since
+            # the parse keeps the process busy until it ends.
+            await self.pilot.pause(0.002)
 
 
 def rss_mb() -> float:
@@ -125,7 +130,7 @@ async def measure(size_mb: float) -> dict[str, float]:
         assert isinstance(screen, VendorScreen)
         view = screen.query_one("#runbook-view", BlockView)
         steps.out["rss_before_mb"] = rss_mb()
-        steps.start()
+        await steps.start()
         screen.action_show_tab("runbook")
         await until(lambda: "What the integration does" in view.visible_text(), "first screen")
         steps.stop("first_screen")
@@ -133,13 +138,13 @@ async def measure(size_mb: float) -> dict[str, float]:
         steps.stop("parsed")
         view.focus()
         await until(lambda: view.has_focus, "the runbook's focus")
-        steps.start()
+        await steps.start()
         await pilot.press("G")
         await until(lambda: "Last line of the runbook." in view.visible_text(), "the last line")
         steps.stop("end")
         await pilot.press("g")
         await until(lambda: "What the integration does" in view.visible_text(), "the top")
-        steps.start()
+        await steps.start()
         await pilot.resize_terminal(SIZE[0] - 20, SIZE[1])
         await until(lambda: view.size.width == SIZE[0] - 20, "the new width")
         await until(lambda: "What the integration does" in view.visible_text(), "the redraw")

@@ -23,15 +23,47 @@ KEPT_ACTIONS = frozenset({"help", "quit"})
 class FitFooter(Footer):
     """A ``Footer`` that hides the keys that do not fit and says so with "…"."""
 
+    _shown: tuple[object, ...] | None = None
+    """What the keys were last built from (``_keys``)."""
+
     def compose(self) -> ComposeResult:
+        self._shown = self._keys()
         yield from super().compose()
         more = FooterLabel("…", classes="footer-more")
         more.display = False
         yield more
 
     async def recompose(self) -> None:
+        # Textual rebuilds every key on each bindings signal, and one tab switch sends three
+        # (focus, tab, type-ahead): about 25 ms each on the runbook's first screen, for keys
+        # that had not changed.
+        if self._shown is not None and self._keys() == self._shown:
+            return
         await super().recompose()
         self.call_after_refresh(self.fit)
+
+    def _keys(self) -> tuple[object, ...]:
+        """Everything ``Footer.compose`` reads: the shown bindings, their state and display."""
+        if not self._bindings_ready or not self.is_attached:
+            return ()
+        return (
+            self.compact,
+            self.show_command_palette,
+            *(
+                (
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    binding.group,
+                    enabled,
+                    tooltip,
+                    binding.show,
+                )
+                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                if binding.show or binding.action == "command_palette"
+            ),
+        )
 
     def on_resize(self, _event: events.Resize) -> None:
         self.fit()

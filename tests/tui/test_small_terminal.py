@@ -243,3 +243,34 @@ async def test_busiest_footers_end_in_an_ellipsis_and_help_lists_every_key(
         tui.push_screen(ChecklistWalker(run.id))
         await wait_for(pilot, lambda: isinstance(tui.screen, ChecklistWalker), "the walker")
         await footer_ends_visibly(pilot)
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(tui: VendorTui) -> None:
+    """Each bindings signal used to rebuild every key (three per tab switch, a third of the
+    runbook's first screen); the same keys now keep their widgets, new keys still show."""
+
+    def keys() -> list[FooterKey]:
+        return list(tui.screen.query_one(FitFooter).query(FooterKey))
+
+    async with tui.run_test(size=SMALL) as pilot:
+        await home(pilot)
+        await pilot.press("enter")
+        await on_vendor(pilot, "Datadog")
+        await footer_ends_visibly(pilot)
+        before = keys()
+        footer = tui.screen.query_one(FitFooter)
+        signalled: list[bool] = []
+
+        def after_the_footer(_screen: object) -> None:
+            # Subscribed after the footer, so this runs after the recompose it asks for.
+            footer.call_after_refresh(signalled.append, True)
+
+        tui.screen.bindings_updated_signal.subscribe(tui.screen, after_the_footer)
+        tui.screen.refresh_bindings()
+        await wait_for(pilot, lambda: signalled, "the footer's answer to the signal")
+        assert keys() == before, "the footer was rebuilt though no key changed"
+        await pilot.press("2")
+        await wait_for(
+            pilot, lambda: any(k.description == "New person" for k in keys()), "People keys"
+        )
+        assert not set(keys()) & set(before)
