@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import pgserver
-from tests.templates import copy_of
+from tests.templates import built, copy_of
 from tests.user_dirs import UserDirs, isolate_user
 from vendortui.app.kb import KnowledgeBase
 
@@ -81,11 +81,7 @@ def kb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Tests get copies (``tests.templates``); those about creating or migrating a file open
     their own path instead.
     """
-    path = tmp_path_factory.mktemp("kb-template") / "kb.db"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        isolate_user(monkeypatch, path.parent)
-        KnowledgeBase.open(path).db.close()
-    return path
+    return built(tmp_path_factory.mktemp("kb-template") / "kb.db")
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ and waiting for a condition (never for a length of time)."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -105,18 +102,6 @@ async def all_saved(pilot: Pilot[None], walker: ChecklistWalker) -> None:
     """Every write the walker queued has been saved or has failed, and is drawn."""
     await until(pilot, lambda: not walker.writes.pending, "the walker's writes to finish")
     await until(pilot, lambda: "saving…" not in screen_text(pilot.app), "a repaint")
-
-
-def vendortui(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a fresh process, as cron or a person would."""
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-        check=False,
-    )
 
 
 def write(path: Path, text: str) -> Path:

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.checklists.conftest import SHIPPED, SMALL, vendortui, write
+from tests.checklists.conftest import SHIPPED, SMALL, write
+from tests.core.cli_process import run_cli as vendortui
 from vendortui.app.kb import KnowledgeBase
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.checklists.conftest import SHIPPED, SMALL, vendortui, write
+from tests.checklists.conftest import SHIPPED, SMALL, write
+from tests.core.cli_process import run_cli as vendortui
 from vendortui.app.checklists.templates import (
     KINDS,
     TemplateError,

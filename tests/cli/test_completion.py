@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.cli_process import run_cli
 from tests.planting import plant
 from vendortui.app.cli import COMMANDS, load_commands
 from vendortui.app.cli.parser import build
@@ -238,15 +239,10 @@ def test_complete_reads_without_sqlmodel_and_never_writes(vendors_kb: KnowledgeB
 
 def test_unknown_complete_requests_print_nothing() -> None:
     for argv in (["__complete"], ["__complete", "templates", "x"], ["__complete", "slugs", "--db"]):
-        out = subprocess.run(
-            [sys.executable, "-m", "vendortui", *argv], capture_output=True, text=True, timeout=60
-        )
+        out = run_cli(*argv)
         assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
 
 
 def test_completion_refuses_an_unknown_shell_in_one_line() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "vendortui", "completion", "tcsh"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    out = run_cli("completion", "tcsh")
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "tcsh" in out.stderr

@@ -10,17 +10,25 @@ from pathlib import Path
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, code: str | None = None
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    code: str | None = None,
+    stdin: str | None = None,
+    without: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m vendortui ARGS`` (or ``python -c CODE``), with ``env`` over the environment."""
+    """``python -m vendortui ARGS`` (or ``python -c CODE``) fed ``stdin``, with ``env`` over
+    the environment less the variables whose names start with one of ``without``."""
     command = ["-c", code] if code else ["-m", "vendortui", *args]
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(without)}
     return subprocess.run(
         [sys.executable, *command],
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
+        timeout=120,
+        env={**inherited, **(env or {})},
     )
 
 

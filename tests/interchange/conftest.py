@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates import copy_of
-from tests.user_dirs import isolate_user
+from tests.templates import built, copy_of, opened_copy
 from vendortui.app.cli import main
 from vendortui.app.demo import load_demo
 from vendortui.app.kb import KnowledgeBase
@@ -40,21 +39,16 @@ def cli(capsys: pytest.CaptureFixture[str]):
 @pytest.fixture(scope="session")
 def demo_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo loaded once per session (per xdist worker); ``demo_kb`` copies it."""
-    path = copy_of(kb_template, tmp_path_factory.mktemp("demo-template") / "kb.db")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        isolate_user(monkeypatch, path.parent)
-        kb = KnowledgeBase.open(path)
-        load_demo(kb)
-        kb.db.close()
-    return path
+    return built(
+        copy_of(kb_template, tmp_path_factory.mktemp("demo-template") / "kb.db"), load_demo
+    )
 
 
 @pytest.fixture
 def demo_kb(demo_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
     """The demo knowledge base (15 vendors, people, probes, checklist runs)."""
-    kb = KnowledgeBase.open(copy_of(demo_template, tmp_path / "demo.db"))
-    yield kb
-    kb.db.close()
+    with opened_copy(demo_template, tmp_path / "demo.db") as kb:
+        yield kb
 
 
 @pytest.fixture

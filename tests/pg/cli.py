@@ -3,10 +3,10 @@ credentials and files."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.core.cli_process import run_cli
 
 
 def vendortui(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -14,15 +14,11 @@ def vendortui(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
     ``home`` that does not exist) and no VENDORTUI_* settings. ``home`` is the test's
     ``tmp_path``: the shared ``user_dirs`` fixture already put every XDG folder there, so all
     the files the command writes land under it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "VENDORTUI_"))}
-    env["PGPASSFILE"] = str(home / "no-pgpass")
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
+    return run_cli(
+        *args,
+        stdin=stdin,
+        without=("PG", "VENDORTUI_"),
+        env={"PGPASSFILE": str(home / "no-pgpass")},
     )
 
 

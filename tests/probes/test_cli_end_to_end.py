@@ -18,6 +18,7 @@ import keyring
 import pytest
 from keyring.backends import SecretService
 
+from tests.core.cli_process import run_cli
 from tests.probes.conftest import OpenIdProvider
 from tests.probes.leaks import leaked
 from vendortui.app.kb import KnowledgeBase
@@ -177,12 +178,7 @@ def test_client_credentials_with_the_secret_from_the_environment(
 def _assert_nowhere(db: Path, secret: str, *outputs: subprocess.CompletedProcess[str]) -> str:
     """The secret, in any encoding or as any fragment, is in no output, the file or `dump`;
     returns the dump."""
-    dumped = subprocess.run(
-        [sys.executable, "-m", "vendortui", "dump", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    dumped = run_cli("dump", str(db))
     assert dumped.returncode == 0, dumped.stderr
     places = {"database file": db.read_bytes(), "vendortui dump": dumped.stdout}
     for n, done in enumerate(outputs):

@@ -8,8 +8,6 @@ heading or list item came from data), not on the renderers' own strings.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from tests.core.cli_process import run_cli as vendortui
 from tests.planting import plant
 from vendortui.app.checklists.due import annual_reviews
 from vendortui.app.checklists.templates import catalog_from_conn
@@ -29,12 +28,6 @@ from vendortui.app.text import one_line
 from vendortui.models import DataCategory, Person, ProbeConfig, Role
 
 TODAY = date(2026, 12, 3)
-
-
-def vendortui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args], capture_output=True, text=True, timeout=60
-    )
 
 
 def _person(kb: KnowledgeBase, vendor_id: str, kind: str, name: str, email: str) -> None:

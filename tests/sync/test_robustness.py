@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.cli_process import run_cli
 from tests.sync.conftest import Clone, Team
 from vendortui.models import ProbeConfig, Vendor
 
@@ -257,18 +258,6 @@ def test_redact_hides_credentials_in_urls() -> None:
     )
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vendortui", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ},
-        check=False,
-    )
-
-
 def test_command_line(team: Team) -> None:
     alice, bob = team.clones
     acme = alice.add_vendor("acme", "Acme")
@@ -276,23 +265,25 @@ def test_command_line(team: Team) -> None:
     alice.edit(Vendor, acme, description="from alice")
     bob.edit(Vendor, acme, description="from bob")
     alice.sync()
-    done = _cli("sync", "--db", str(bob.db_path), "-q", cwd=bob.folder)
+    done = run_cli("sync", "--db", str(bob.db_path), "-q", cwd=bob.folder)
     assert done.returncode == 0, done.stderr
     assert (
         "Came in:\n  conflict: alice@example.com and bob@example.com both changed the "
         "description of vendor Acme\n" in done.stdout
     )
     assert "1 conflict to resolve (1 new)" in done.stdout
-    listed = _cli("conflicts", "--json", "--db", str(bob.db_path), cwd=bob.folder)
+    listed = run_cli("conflicts", "--json", "--db", str(bob.db_path), cwd=bob.folder)
     [item] = json.loads(listed.stdout)
     assert {item["mine"], item["theirs"]} == {"from alice", "from bob"}
-    wrong = _cli("conflicts", "resolve", "zzzz", "--mine", "--db", str(bob.db_path), cwd=bob.folder)
+    wrong = run_cli(
+        "conflicts", "resolve", "zzzz", "--mine", "--db", str(bob.db_path), cwd=bob.folder
+    )
     assert wrong.returncode == 2
     assert (
         wrong.stderr
         == "vendortui: No open conflict has id zzzz; list them with vendortui conflicts.\n"
     )
-    done = _cli(
+    done = run_cli(
         "conflicts",
         "resolve",
         item["id"][:8],
@@ -303,12 +294,12 @@ def test_command_line(team: Team) -> None:
         cwd=bob.folder,
     )
     assert done.returncode == 0, done.stderr
-    assert _cli("conflicts", "--db", str(bob.db_path), cwd=bob.folder).stdout == (
+    assert run_cli("conflicts", "--db", str(bob.db_path), cwd=bob.folder).stdout == (
         "No open conflicts.\n"
     )
-    dumped = _cli("dump", str(bob.db_path), cwd=bob.folder)
+    dumped = run_cli("dump", str(bob.db_path), cwd=bob.folder)
     assert 'description: "agreed"' in dumped.stdout
-    not_db = _cli("dump", str(bob.folder / ".gitignore"), cwd=bob.folder)
+    not_db = run_cli("dump", str(bob.folder / ".gitignore"), cwd=bob.folder)
     assert not_db.returncode == 2 and "Traceback" not in not_db.stderr
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.templates import copy_of
-from tests.user_dirs import isolate_user
+from tests.templates import built, copy_of, opened_copy
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.app import VendorTui
 
@@ -103,21 +102,14 @@ def build(kb: KnowledgeBase) -> dict[str, str]:
 def tui_template(kb_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixed knowledge base, built once per session (per xdist worker): about twenty
     write transactions, close to a second on a busy machine; each test gets a copy."""
-    path = copy_of(kb_template, tmp_path_factory.mktemp("tui-template") / "tui.db")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        isolate_user(monkeypatch, path.parent)
-        kb = KnowledgeBase.open(path)
-        build(kb)
-        kb.db.close()
-    return path
+    return built(copy_of(kb_template, tmp_path_factory.mktemp("tui-template") / "tui.db"), build)
 
 
 @pytest.fixture
 def tui_kb(tui_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
     """The fixed knowledge base in a temporary file of this test's own."""
-    kb = KnowledgeBase.open(copy_of(tui_template, tmp_path / "tui.db"))
-    yield kb
-    kb.db.close()
+    with opened_copy(tui_template, tmp_path / "tui.db") as kb:
+        yield kb
 
 
 @pytest.fixture
