@@ -533,21 +533,28 @@ class PgDatabase(Database):
         """Call ``changed()`` (from a thread) soon after a teammate's write commits.
 
         LISTEN on a connection of its own (re-opened if it drops); the screens' reads run
-        in exclusive workers, so a burst of notifications does not pile up re-reads.
+        in exclusive workers, so a burst of notifications does not pile up re-reads. Once
+        listening again after a drop it calls ``changed()`` at once: the notices of writes
+        committed while it was away went to nobody.
         Returns the function that stops listening.
         """
         stop = threading.Event()
 
         def run() -> None:
+            dropped = False
             while not stop.is_set():
                 try:
                     with self._connect(autocommit=True) as conn:
                         conn.execute(f"LISTEN {CHANNEL}")
+                        if dropped:
+                            dropped = False
+                            changed()
                         while not stop.is_set():
                             notes = conn.notifies(timeout=LISTEN_POLL_S, stop_after=1)
                             if any(note.payload != self.token for note in notes):
                                 changed()
                 except psycopg.Error:
+                    dropped = True
                     stop.wait(LISTEN_RETRY_S)
 
         threading.Thread(target=run, name="vendortui-listen", daemon=True).start()

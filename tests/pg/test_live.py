@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 
 import psycopg
 import pytest
 
 from tests.checklists.test_walker_writes import line_of
-from tests.waiting import wait_for
+from tests.waiting import CAP, wait_for
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Vendor
 from vendortui.models.enums import ItemState
@@ -127,3 +129,46 @@ kb.checklists.mark(sys.argv[2], "done")
 kb.db.close()
 """
 """The teammate's vendortui, in a process of its own: ticks one item on the server."""
+
+
+def test_a_write_made_while_the_listener_was_cut_off_is_read_after_it_reconnects(
+    pg_url: str, teammate: KnowledgeBase
+) -> None:
+    """The server drops the listening connection (a restart, a failover, an idle timeout) and
+    a teammate writes before it is back: that write's notice went to nobody, so the listener
+    asks for a re-read once it is listening again."""
+    kb = KnowledgeBase.open(pg_url)
+    calls: list[None] = []
+    stop = kb.db.listen(lambda: calls.append(None))
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+    )
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            [(pid,)] = until_rows(admin, query, lambda rows: len(rows) == 1, "the listener")
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            until_rows(admin, query, lambda rows: rows == [], "the listener's connection gone")
+            teammate.add_vendor("Written while nobody listened")
+            until_rows(admin, query, lambda rows: len(rows) == 1, "the listener back")
+        deadline = time.monotonic() + CAP
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert calls, "the listener came back without asking for a re-read"
+    finally:
+        stop()
+        kb.db.close()
+
+
+def until_rows(
+    conn: psycopg.Connection[tuple[object, ...]],
+    query: str,
+    done: Callable[[list[tuple[object, ...]]], bool],
+    what: str,
+) -> list[tuple[object, ...]]:
+    """Poll ``query`` until ``done(rows)``; fails after the waiting cap naming ``what``."""
+    deadline = time.monotonic() + CAP
+    while not done(rows := conn.execute(query).fetchall()):
+        assert time.monotonic() < deadline, f"waited {CAP:g} s for {what}"
+        time.sleep(0.05)
+    return rows
