@@ -272,6 +272,36 @@ def test_a_stdlib_write_lands_in_the_file_that_replaced_the_opened_one(
     ]
 
 
+def test_a_stdlib_write_never_lands_in_a_file_swapped_between_open_and_lock(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The narrow window: sync renames its merged file into place after the write has opened
+    the old one but before it holds the write lock. The write must notice (the inode under
+    the lock is not the path's) and go to the new file, not into the unlinked old one."""
+    from vendortui.app import db as db_module
+
+    db = Database.open(kb.path)
+    replacement = tmp_path / "replacement.db"
+    shutil.copyfile(kb.path, replacement)
+    opened = db_module.connect_raw
+    swapped: list[Path] = []
+
+    def open_then_swap(path: Path, **options: Any) -> Any:
+        conn = opened(path, **options)
+        if not swapped:
+            os.replace(replacement, kb.path)
+            swapped.append(path)
+        return conn
+
+    monkeypatch.setattr(db_module, "connect_raw", open_then_swap)
+    sql_writes.add_vendor(db, "During the swap")
+    monkeypatch.undo()
+    assert swapped == [kb.path]
+    assert [v.name for v in KnowledgeBase(Database.open(kb.path)).vendor_rows()] == [
+        "During the swap"
+    ]
+
+
 @pytest.mark.parametrize("user", ["  Ann\tLee\n", "Mallory\u202e"])
 @pytest.mark.parametrize("case", ["vendors add", "probe add", "checklist start"])
 def test_the_one_line_rule_holds_on_what_validation_never_sees(
