@@ -10,8 +10,11 @@ database, so none is here: a probe carries only ``secret_ref``, the keyring entr
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -43,14 +46,43 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
     return ordered
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+CHUNK = 1000
+"""Rows fetched, encoded and written at a time: a large table streams in bounded pieces."""
 
 
-def _line(values: dict[str, Any]) -> str:
-    """One row as JSON; the invisible-character escaping only runs on the rare line that
-    could hold one (non-ASCII, or DEL, which ``json`` leaves raw)."""
-    line = _ENCODER.encode(values)
-    return line if line.isascii() and "\x7f" not in line else escape_json(line)
+def _row_encoder() -> Callable[[Iterable[dict[str, Any]]], Iterator[str]]:
+    """What turns row dicts into their JSON lines, keys in the order given (the writer
+    selects columns sorted by name, the order ``sort_keys`` would give).
+
+    ``JSONEncoder.encode`` builds the C encoder anew on every call (about 0.1 s of CPU over
+    the 78,000 rows of 10,000 vendors); this builds it once and maps it over the rows. Where
+    the C encoder is missing (not CPython) the encoder class does the same work. Its
+    arguments are the ones ``JSONEncoder.iterencode`` gives it for ``ensure_ascii=False``;
+    typeshed does not declare it, hence ``getattr``."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return functools.partial(map, json.JSONEncoder(ensure_ascii=False).encode)
+    encode = make(None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda rows: map("".join, map(encode, rows, itertools.repeat(0)))
+
+
+_encode_rows = _row_encoder()
+
+
+def _lines(names: list[str], flags: list[int], rows: list[Any]) -> str:
+    """``rows`` (tuples of ``names``' values) as JSON objects, one a line; the columns at
+    ``flags`` as ``true``/``false``. The invisible-character escaping only runs on the rare
+    piece that could hold one (non-ASCII, or DEL, which ``json`` leaves raw); it never
+    touches the newlines between lines."""
+    values: Iterable[Iterable[Any]] = rows
+    if flags:
+        columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        for index in flags:
+            columns[index] = map(bool, columns[index])
+        values = zip(*columns, strict=True)
+    dicts = map(dict, map(zip, itertools.repeat(names), values))
+    text = ",\n  ".join(_encode_rows(dicts))
+    return text if text.isascii() and "\x7f" not in text else escape_json(text)
 
 
 def column_types(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, bool]]:
@@ -62,24 +94,26 @@ def column_types(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, b
 
 
 def write(conn: sqlite3.Connection, out: TextIO) -> int:
-    """Write the whole knowledge base; returns the number of vendors (live and deleted)."""
+    """Write the whole knowledge base; returns the number of vendors (live and deleted).
+
+    Set-based: one query per table, its rows fetched ``CHUNK`` at a time and encoded without
+    per-row Python (the profile of 10,000 vendors was all per-row work)."""
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     out.write(f'{{"format": "{FORMAT}", "schema": {json.dumps(revision[0])}, "tables": {{')
     vendors = 0
     for index, table in enumerate(table_names(conn)):
         types = column_types(conn, table)
-        names = list(types)
-        flags = [n for n in names if types[n][0] == "BOOLEAN"]
+        names = sorted(types)
+        flags = [i for i, name in enumerate(names) if types[name][0] == "BOOLEAN"]
         out.write(f"{',' if index else ''}\n {json.dumps(table)}: [")
-        first = True
-        for row in conn.execute(f'SELECT {", ".join(names)} FROM "{table}" ORDER BY id'):
-            values = dict(zip(names, row, strict=True))
-            for name in flags:
-                values[name] = bool(values[name])
-            out.write(("\n  " if first else ",\n  ") + _line(values))
-            first = False
-            vendors += table == "vendor"
-        out.write("\n ]" if not first else "]")
+        cursor = conn.execute(f'SELECT {", ".join(names)} FROM "{table}" ORDER BY id')
+        count = 0
+        while rows := cursor.fetchmany(CHUNK):
+            out.write((",\n  " if count else "\n  ") + _lines(names, flags, rows))
+            count += len(rows)
+        out.write("\n ]" if count else "]")
+        if table == "vendor":
+            vendors = count
     out.write("\n}}\n")
     return vendors
 
