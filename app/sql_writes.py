@@ -15,6 +15,7 @@ A team server (PostgreSQL) keeps the ORM path; ``supported`` says which one a da
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -179,7 +180,7 @@ def live_vendor(conn: sqlite3.Connection, vendor_id: str) -> None:
         raise KbError(VENDOR_GONE)
 
 
-class RowWriter:
+class RowWriter(ABC):
     """Inserts rows of any table inside one write transaction of either backend.
 
     For loaders that write many tables (the demo): values are what ``clean`` returned (or
@@ -189,13 +190,13 @@ class RowWriter:
     def __init__(self, who: str) -> None:
         self.who = who
 
+    @abstractmethod
     def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
         """Insert one row of ``table`` stamped ``moment``; returns its new id."""
-        raise NotImplementedError
 
+    @abstractmethod
     def require_live_vendor(self, vendor_id: str) -> None:
         """Refuse (``KbError``) when the vendor is gone."""
-        raise NotImplementedError
 
 
 class _SqlRows(RowWriter):
