@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -93,23 +94,15 @@ def create(path: Path) -> bool:
     migrations (its tables are in; Alembic takes them the rest of the way).
     """
     statements = schema_statements(SCHEMA.read_text(encoding="utf-8"))
-    conn = connect_raw(path, foreign_keys=False)
-    try:
+    # ``with conn``: COMMIT on success, ROLLBACK on any exception (the transaction is ours).
+    with closing(connect_raw(path, foreign_keys=False)) as conn, conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("BEGIN IMMEDIATE")
         if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
-            conn.execute("ROLLBACK")
             return False
         for statement in statements:
             conn.execute(statement)
         (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.close()
     return bool(revision == known_revisions()[-1])
 
 

@@ -102,3 +102,21 @@ def test_create_leaves_a_file_someone_else_made_to_alembic(tmp_path: Path) -> No
     before = path.read_bytes()
     assert migrate.create(path) is False
     assert path.read_bytes() == before
+
+
+def test_a_failing_script_leaves_no_table_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction, as a migration: a statement that fails takes the earlier ones back."""
+    broken = tmp_path / "schema.sql"
+    broken.write_text(
+        migrate.SCHEMA.read_text(encoding="utf-8") + "CREATE TABLE vendor (id TEXT);\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(migrate, "SCHEMA", broken)
+    path = tmp_path / "kb.db"
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        migrate.create(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
