@@ -220,8 +220,9 @@ class _OrmRows(RowWriter):
         self.classes = {str(cls.__tablename__): cls for cls in models.SYNCED_TABLES}
 
     def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
-        stamps = {"created_at": moment, "updated_at": moment, "updated_by": self.who}
-        row = self.classes[table](**values, **stamps)
+        row = self.classes[table](
+            **values, created_at=moment, updated_at=moment, updated_by=self.who
+        )
         self.session.add(row)
         # Each row at once: a flush orders tables by relationships, and these have none, so
         # a later flush could send a child before the parent its foreign key names.
