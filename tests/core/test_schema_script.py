@@ -65,7 +65,7 @@ def test_a_new_or_empty_file_is_made_without_alembic(tmp_path: Path, existing: s
     path = tmp_path / "kb.db"
     if existing == "empty":
         path.touch()
-    packages = ("alembic", "sqlalchemy", "sqlmodel", "mako")
+    packages = ("alembic", "sqlalchemy", "sqlmodel", "pydantic", "mako")
     assert imported_after(["demo", "--db", str(path)], packages) == []
     assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
     with sqlite3.connect(path) as conn:
