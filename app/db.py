@@ -189,10 +189,13 @@ class Database:
             if state.revision is not None:
                 with closing(connect_raw(path, create=False)) as conn:
                     dbfile.quick_check(conn, path)
-            from vendortui.app.migrate import upgrade
+            from vendortui.app.migrate import create, upgrade
 
+            # A new or empty file is made from the schema script (no Alembic: most of a new
+            # `demo`'s cost); a file with tables, or one another process just made, migrates.
             with _translated_for(path):
-                upgrade(path)
+                if state.revision is not None or not create(path):
+                    upgrade(path)
         return cls(path, readonly=not for_writing)
 
     @contextmanager

@@ -3,24 +3,32 @@
 Dates in the seed files may be relative (``today-12d``, ``today+45d``) so the demo always has
 something due, recent and overdue whatever day it is loaded. Loading is one transaction and
 idempotent: a vendor whose slug already exists is skipped, and people are matched by e-mail.
+A bad file raises inside the transaction, so nothing is loaded.
+
+Rows go through ``app.sql_writes.rows_writer``: stdlib ``sqlite3`` on a file (a new demo
+knowledge base within 3x ``vendortui --version``, issue 11), the ORM on a team server; the
+same values either way (``tests/core/test_demo.py`` loads it both ways and compares).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from vendortui.app.checklists.records import current_stage
+from vendortui.app.checklists.service import run_rows
 from vendortui.app.errors import KbError
-from vendortui.app.identity import current_user
-from vendortui.app.validation import clean
+from vendortui.app.sql_writes import RowWriter, rows_writer
+from vendortui.app.validation import FieldError, clean
+from vendortui.models.enums import ItemState, RunStatus
 from vendortui.models.ids import utcnow
 
 if TYPE_CHECKING:
+    from vendortui.app.checklists.templates import Template
     from vendortui.app.kb import KnowledgeBase
 
 DEMO_NOTE = "Recorded when the demo knowledge base was loaded."
@@ -47,13 +55,10 @@ def _moment(day: date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) if day else None
 
 
-@dataclass
-class DemoPlan:
-    """What one load will insert, built before any write so a bad file changes nothing."""
-
-    rows: list[Any] = field(default_factory=list)
-    runs: list[dict[str, Any]] = field(default_factory=list)
-    vendors: int = 0
+def _loader() -> type[yaml.SafeLoader]:
+    """libyaml's safe loader when PyYAML was built with it (the 15 vendor files in 9 ms of
+    CPU against 79 ms), else the pure-Python one: the same documents."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _vendor_files() -> list[Any]:
@@ -61,146 +66,26 @@ def _vendor_files() -> list[Any]:
     return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
-def _plan(existing_slugs: set[str], people_by_email: dict[str, str], today: date) -> DemoPlan:
-    plan = DemoPlan()
-    now, who = utcnow(), current_user()
-    stamp = {"created_at": now, "updated_at": now, "updated_by": who}
-    runbooks = files("vendortui.seed_data").joinpath("demo", "runbooks")
+def _invalid(name: str, exc: BaseException) -> KbError:
+    return KbError(f"The demo file {name} is invalid ({exc}); nothing was loaded.")
+
+
+def _missing_specs(existing_slugs: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The parsed vendor files whose slug is not live yet, as (file name, document)."""
+    specs = []
     for source in _vendor_files():
         try:
-            spec = yaml.safe_load(source.read_text(encoding="utf-8"))
-            if spec["slug"] in existing_slugs:
-                continue
-            # Only once a vendor is missing: a second ``demo`` adds nothing and never needs
-            # SQLModel (issue 11's bench).
-            from vendortui.models import (
-                DataCategory,
-                Event,
-                Person,
-                ProbeConfig,
-                Role,
-                Runbook,
-                Vendor,
-            )
-
-            sso, contract = spec.get("sso") or {}, spec.get("contract") or {}
-            values = clean(
-                "vendor",
-                {
-                    "name": spec["name"],
-                    "slug": spec["slug"],
-                    "category": spec.get("category", ""),
-                    "status": spec.get("status", "evaluating"),
-                    "rollout_stage": spec.get("rollout_stage") or "",
-                    "rollout_percent": spec.get("rollout_percent"),
-                    "risk_tier": spec.get("risk_tier", "medium"),
-                    "website": spec.get("website", ""),
-                    "extra_domains": ", ".join(spec.get("extra_domains") or []),
-                    "description": spec.get("description", ""),
-                    "sso_protocol": sso.get("protocol", "none"),
-                    "scim": sso.get("scim", False),
-                    "mfa_methods": ", ".join(sso.get("mfa_methods") or []),
-                    "webauthn_enforced": sso.get("webauthn_enforced", False),
-                    "sso_requires_upgrade": sso.get("sso_requires_upgrade", False),
-                    "contract_start": seed_date(contract.get("start"), today),
-                    "contract_end": seed_date(contract.get("end"), today),
-                    "notice_days": contract.get("notice_days"),
-                    "termination_data": contract.get("termination_data", ""),
-                    "review_cadence_days": spec.get("review_cadence_days"),
-                },
-            )
-            vendor = Vendor(**values, **stamp)
-            plan.rows.append(vendor)
-            plan.vendors += 1
-            for p in spec.get("people") or []:
-                email = (p.get("email") or "").lower()
-                person_id = people_by_email.get(email) if email else None
-                if person_id is None:
-                    person = Person(
-                        **clean(
-                            "person",
-                            {k: p.get(k, "") for k in ("name", "email", "phone", "chat", "team")}
-                            | {
-                                "organisation": p.get("organisation", ""),
-                                "active": p.get("active", True),
-                            },
-                        ),
-                        **stamp,
-                    )
-                    plan.rows.append(person)
-                    person_id = person.id
-                    if email:
-                        people_by_email[email] = person_id
-                for r in p.get("roles") or []:
-                    plan.rows.append(
-                        Role(
-                            **clean(
-                                "role",
-                                {
-                                    "vendor_id": vendor.id,
-                                    "person_id": person_id,
-                                    "kind": r["kind"],
-                                    "team": r.get("team", ""),
-                                    "note": r.get("note", ""),
-                                },
-                            ),
-                            **stamp,
-                        )
-                    )
-            for c in spec.get("data_categories") or []:
-                plan.rows.append(
-                    DataCategory(**clean("data_category", {"vendor_id": vendor.id, **c}), **stamp)
-                )
-            for e in spec.get("events") or []:
-                occurred = _moment(seed_date(e.get("occurred_at"), today))
-                plan.rows.append(
-                    Event(
-                        **clean("event", {"vendor_id": vendor.id, **e, "occurred_at": occurred}),
-                        **stamp,
-                    )
-                )
-            if rb := spec.get("runbook"):
-                body = runbooks.joinpath(rb["file"]).read_text(encoding="utf-8")
-                plan.rows.append(
-                    Runbook(
-                        vendor_id=vendor.id,
-                        body=body,
-                        verified_at=_moment(seed_date(rb.get("verified_at"), today)),
-                        verified_by=rb.get("verified_by", ""),
-                        verify_interval_days=rb.get("verify_interval_days") or 90,
-                        **stamp,
-                    )
-                )
-            for probe in spec.get("probes") or []:
-                plan.rows.append(
-                    ProbeConfig(
-                        vendor_id=vendor.id,
-                        name=probe["name"],
-                        kind=probe["kind"],
-                        issuer=probe.get("issuer", ""),
-                        metadata_url=probe.get("metadata_url", ""),
-                        **stamp,
-                    )
-                )
-            for run in spec.get("checklist_runs") or []:
-                plan.runs.append(
-                    {
-                        "vendor_id": vendor.id,
-                        "template_key": run["template"],
-                        "started": _moment(seed_date(run.get("started"), today)) or now,
-                        "completed": _moment(seed_date(run.get("completed"), today)),
-                        "done_items": list(run.get("done_items") or []),
-                    }
-                )
-        except (KeyError, ValueError, TypeError, yaml.YAMLError, OSError) as exc:
-            raise KbError(
-                f"The demo file {source.name} is invalid ({exc}); nothing was loaded."
-            ) from None
-    return plan
+            spec = yaml.load(source.read_text(encoding="utf-8"), Loader=_loader())
+            if spec["slug"] not in existing_slugs:
+                specs.append((source.name, spec))
+        except (KeyError, TypeError, yaml.YAMLError, OSError) as exc:
+            raise _invalid(source.name, exc) from None
+    return specs
 
 
 def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
-    """Add the demo vendors that are not there yet; returns how many were added."""
+    """Add the demo vendors that are not there yet, in one transaction; returns how many
+    were added. With nothing to add nothing is written (and no table model is loaded)."""
     with kb.db.read() as conn:
         slugs = {r[0] for r in conn.execute("SELECT slug FROM vendor WHERE deleted_at IS NULL")}
         people = {
@@ -210,16 +95,118 @@ def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
                 "ORDER BY created_at"
             )
         }
-    plan = _plan(slugs, people, today or date.today())
-    if not plan.vendors:
+    specs = _missing_specs(slugs)
+    if not specs:
         return 0
-    with kb.db.write() as session:
-        for row in plan.rows:
-            session.add(row)
-            session.flush()
-    for run in plan.runs:
-        add_demo_run(kb, **run)
-    return plan.vendors
+    catalog = kb.checklists.catalog()
+    today = today or date.today()
+    now = utcnow()
+    runs: list[dict[str, Any]] = []
+    with rows_writer(kb.db) as rows:
+        for name, spec in specs:
+            try:
+                vendor_id = _add_vendor(rows, spec, people, today, now)
+                runs.extend(
+                    {
+                        "vendor_id": vendor_id,
+                        "template": catalog.get(run["template"]),
+                        "started": _moment(seed_date(run.get("started"), today)) or now,
+                        "completed": _moment(seed_date(run.get("completed"), today)),
+                        "done_items": list(run.get("done_items") or []),
+                    }
+                    for run in spec.get("checklist_runs") or []
+                )
+            except (KeyError, ValueError, TypeError, OSError, FieldError) as exc:
+                raise _invalid(name, exc) from None
+        # After every vendor, as the ids always came: a run's rows are newer than all vendors'.
+        for run in runs:
+            _add_run(rows, **run)
+    return len(specs)
+
+
+def _add_vendor(
+    rows: RowWriter,
+    spec: dict[str, Any],
+    people_by_email: dict[str, str],
+    today: date,
+    now: datetime,
+) -> str:
+    """Insert one vendor file's vendor, people (matched by e-mail), roles, data categories,
+    events, runbook and probes, all stamped ``now``; returns the vendor's id."""
+    sso, contract = spec.get("sso") or {}, spec.get("contract") or {}
+    values = clean(
+        "vendor",
+        {
+            "name": spec["name"],
+            "slug": spec["slug"],
+            "category": spec.get("category", ""),
+            "status": spec.get("status", "evaluating"),
+            "rollout_stage": spec.get("rollout_stage") or "",
+            "rollout_percent": spec.get("rollout_percent"),
+            "risk_tier": spec.get("risk_tier", "medium"),
+            "website": spec.get("website", ""),
+            "extra_domains": ", ".join(spec.get("extra_domains") or []),
+            "description": spec.get("description", ""),
+            "sso_protocol": sso.get("protocol", "none"),
+            "scim": sso.get("scim", False),
+            "mfa_methods": ", ".join(sso.get("mfa_methods") or []),
+            "webauthn_enforced": sso.get("webauthn_enforced", False),
+            "sso_requires_upgrade": sso.get("sso_requires_upgrade", False),
+            "contract_start": seed_date(contract.get("start"), today),
+            "contract_end": seed_date(contract.get("end"), today),
+            "notice_days": contract.get("notice_days"),
+            "termination_data": contract.get("termination_data", ""),
+            "review_cadence_days": spec.get("review_cadence_days"),
+        },
+    )
+    vendor_id = rows.insert("vendor", values, now)
+    for p in spec.get("people") or []:
+        email = (p.get("email") or "").lower()
+        person_id = people_by_email.get(email) if email else None
+        if person_id is None:
+            person = clean(
+                "person",
+                {k: p.get(k, "") for k in ("name", "email", "phone", "chat", "team")}
+                | {"organisation": p.get("organisation", ""), "active": p.get("active", True)},
+            )
+            person_id = rows.insert("person", person, now)
+            if email:
+                people_by_email[email] = person_id
+        for r in p.get("roles") or []:
+            role = {
+                "vendor_id": vendor_id,
+                "person_id": person_id,
+                "kind": r["kind"],
+                "team": r.get("team", ""),
+                "note": r.get("note", ""),
+            }
+            rows.insert("role", clean("role", role), now)
+    for c in spec.get("data_categories") or []:
+        rows.insert("data_category", clean("data_category", {"vendor_id": vendor_id, **c}), now)
+    for e in spec.get("events") or []:
+        occurred = _moment(seed_date(e.get("occurred_at"), today))
+        event = clean("event", {"vendor_id": vendor_id, **e, "occurred_at": occurred})
+        rows.insert("event", event, now)
+    if rb := spec.get("runbook"):
+        runbooks = files("vendortui.seed_data").joinpath("demo", "runbooks")
+        runbook = {
+            "vendor_id": vendor_id,
+            "body": runbooks.joinpath(rb["file"]).read_text(encoding="utf-8"),
+            "verified_at": _moment(seed_date(rb.get("verified_at"), today)),
+            "verified_by": rb.get("verified_by", ""),
+            "verify_interval_days": rb.get("verify_interval_days") or 90,
+        }
+        rows.insert("runbook", runbook, now)
+    for probe in spec.get("probes") or []:
+        config = {
+            "vendor_id": vendor_id,
+            "name": probe["name"],
+            "kind": probe["kind"],
+            "issuer": probe.get("issuer", ""),
+            "metadata_url": probe.get("metadata_url", ""),
+        }
+        rows.insert("probe_config", config, now)
+    return vendor_id
 
 
 def add_demo_run(
@@ -235,46 +222,70 @@ def add_demo_run(
     ``done_items`` are item keys ticked done (a completed run has every item done). Items
     that need a note or link get a demo one, so the demo obeys the same rules as a walk.
     """
-    from vendortui.app.checklists.records import current_stage
-    from vendortui.app.checklists.service import add_run, live_vendor, load_tables
-
-    load_tables()
-    from vendortui.models import ChecklistTick
-    from vendortui.models.enums import ItemState, RunStatus
-
     template = kb.checklists.catalog().get(template_key)
+    with rows_writer(kb.db) as rows:
+        rows.require_live_vendor(vendor_id)
+        return _add_run(rows, vendor_id, template, started, completed, done_items)
+
+
+def _add_run(
+    rows: RowWriter,
+    vendor_id: str,
+    template: Template,
+    started: datetime,
+    completed: datetime | None,
+    done_items: list[str],
+) -> str:
+    """Insert a run (stamped ``started``), its items and a tick per item done (stamped when
+    it was done), from the same ``run_rows`` as ``checklist start``."""
     known = {item.key for _, item in template.items()}
     unknown = sorted(set(done_items) - known)
     if unknown:
-        raise KbError(f"The demo names items {unknown} that {template_key!r} does not have.")
-    who, when = current_user(), completed or started
-    with kb.db.write() as session:
-        live_vendor(session, vendor_id)
-        run, items = add_run(session, vendor_id, template, started, who)
-        for item in items:
-            if completed is not None or item.item_key in done_items:
-                item.state, item.state_by, item.state_at = ItemState.DONE, who, when
-                item.note = DEMO_NOTE if item.needs_note else ""
-                item.evidence_url = (
-                    f"https://example.com/evidence/{item.item_key}" if item.needs_evidence else ""
-                )
-                session.add(
-                    ChecklistTick(
-                        run_id=run.id,
-                        item_id=item.id,
-                        state=item.state,
-                        note=item.note,
-                        evidence_url=item.evidence_url,
-                        created_at=when,
-                        updated_at=when,
-                        updated_by=who,
-                    )
-                )
-        stages = [section.key for section in template.stages]
-        if completed is not None:
-            run.status, run.completed_at, run.completed_by = RunStatus.COMPLETED, completed, who
-            run.current_stage, run.stage_entered_at = "", None
-        elif stages:
-            stage = current_stage(((i.section_key, i.required, i.state) for i in items), stages)
-            run.current_stage, run.stage_entered_at = stage, when if stage else None
-    return run.id
+        raise KbError(f"The demo names items {unknown} that {template.key!r} does not have.")
+    who, when = rows.who, completed or started
+    run, items = run_rows(vendor_id, template, started, who)
+    done = [completed is not None or item["item_key"] in done_items for item in items]
+    for item, is_done in zip(items, done, strict=True):
+        if is_done:
+            item |= {
+                "state": ItemState.DONE,
+                "state_by": who,
+                "state_at": when,
+                "note": DEMO_NOTE if item["needs_note"] else "",
+                "evidence_url": (
+                    f"https://example.com/evidence/{item['item_key']}"
+                    if item["needs_evidence"]
+                    else ""
+                ),
+            }
+    stages = [section.key for section in template.stages]
+    if completed is not None:
+        run |= {
+            "status": RunStatus.COMPLETED,
+            "completed_at": completed,
+            "completed_by": who,
+            "current_stage": "",
+            "stage_entered_at": None,
+        }
+    elif stages:
+        states = (
+            (item["section_key"], item["required"], item.get("state", ItemState.OPEN))
+            for item in items
+        )
+        stage = current_stage(states, stages)
+        run |= {"current_stage": stage, "stage_entered_at": when if stage else None}
+    run_id = rows.insert("checklist_run", run, started)
+    item_ids = [
+        rows.insert("checklist_item", {"run_id": run_id, **item}, started) for item in items
+    ]
+    for item, item_id, is_done in zip(items, item_ids, done, strict=True):
+        if is_done:
+            tick = {
+                "run_id": run_id,
+                "item_id": item_id,
+                "state": item["state"],
+                "note": item["note"],
+                "evidence_url": item["evidence_url"],
+            }
+            rows.insert("checklist_tick", tick, when)
+    return run_id

@@ -15,7 +15,9 @@ A team server (PostgreSQL) keeps the ORM path; ``supported`` says which one a da
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,17 @@ COLUMN_DEFAULTS: dict[str, dict[str, Any]] = {
         "termination_data": "",
         "review_cadence_days": None,
     },
+    "person": {
+        "email": "",
+        "phone": "",
+        "chat": "",
+        "team": "",
+        "organisation": "",
+        "active": True,
+    },
+    "role": {"team": "", "note": ""},
+    "data_category": {"pii_level": "none", "encrypted": False, "description": ""},
+    "event": {"body": "", "source_url": ""},
     "runbook": {"body": "", "verified_at": None, "verified_by": "", "verify_interval_days": 90},
     "probe_config": {
         "issuer": "",
@@ -89,6 +102,7 @@ COLUMN_DEFAULTS: dict[str, dict[str, Any]] = {
         "state_by": "",
         "state_at": None,
     },
+    "checklist_tick": {"note": "", "evidence_url": "", "blocked_reason": ""},
 }
 """Per table, the defaults of the SQLModel class's columns (``tests/core/test_sql_writes.py``
 holds them equal to ``model_fields``): what the ORM fills in for a column not given."""
@@ -155,6 +169,86 @@ def update(
     )
 
 
+def live_vendor(conn: sqlite3.Connection, vendor_id: str) -> None:
+    """Refuse to add to a vendor that is gone, as ``checklists.service.live_vendor`` does."""
+    from vendortui.app.checklists.service import VENDOR_GONE
+
+    live = conn.execute(
+        "SELECT 1 FROM vendor WHERE id = ? AND deleted_at IS NULL", (vendor_id,)
+    ).fetchone()
+    if live is None:
+        raise KbError(VENDOR_GONE)
+
+
+class RowWriter(ABC):
+    """Inserts rows of any table inside one write transaction of either backend.
+
+    For loaders that write many tables (the demo): values are what ``clean`` returned (or
+    built from shipped data), ``moment`` is the stamp each row carries, ``who`` the author.
+    """
+
+    def __init__(self, who: str) -> None:
+        self.who = who
+
+    @abstractmethod
+    def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
+        """Insert one row of ``table`` stamped ``moment``; returns its new id."""
+
+    @abstractmethod
+    def require_live_vendor(self, vendor_id: str) -> None:
+        """Refuse (``KbError``) when the vendor is gone."""
+
+
+class _SqlRows(RowWriter):
+    def __init__(self, conn: sqlite3.Connection, who: str) -> None:
+        super().__init__(who)
+        self.conn = conn
+
+    def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
+        return insert(self.conn, table, values, now=moment, who=self.who)
+
+    def require_live_vendor(self, vendor_id: str) -> None:
+        live_vendor(self.conn, vendor_id)
+
+
+class _OrmRows(RowWriter):
+    def __init__(self, session: Any, who: str) -> None:
+        from vendortui import models
+
+        super().__init__(who)
+        self.session = session
+        self.classes = {str(cls.__tablename__): cls for cls in models.SYNCED_TABLES}
+
+    def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
+        row = self.classes[table](
+            **values, created_at=moment, updated_at=moment, updated_by=self.who
+        )
+        self.session.add(row)
+        # Each row at once: a flush orders tables by relationships, and these have none, so
+        # a later flush could send a child before the parent its foreign key names.
+        self.session.flush()
+        return str(row.id)
+
+    def require_live_vendor(self, vendor_id: str) -> None:
+        from vendortui.app.checklists.service import live_vendor as orm_live_vendor
+
+        orm_live_vendor(self.session, vendor_id)
+
+
+@contextmanager
+def rows_writer(db: Any) -> Iterator[RowWriter]:
+    """One write transaction that inserts rows of any table: stdlib ``sqlite3`` on a file
+    (``write_sql()``), the ORM on a team server (``write()``). Commits on success; an
+    exception rolls every row back."""
+    who = current_user()
+    if supported(db):
+        with db.write_sql() as conn:
+            yield _SqlRows(conn, who)
+    else:
+        with db.write() as session:
+            yield _OrmRows(session, who)
+
+
 def create(db: Database, table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """``KnowledgeBase.create`` without SQLModel: validate ``values`` and insert one row;
     returns the cleaned values with the new ``id``."""
@@ -183,15 +277,11 @@ def add_vendor(db: Database, name: str, *, allow_similar: bool = False, **values
 def start_run(db: Database, vendor_id: str, template: Template) -> str:
     """``ChecklistService.start_run`` without SQLModel: the run and a copy of every template
     item, from the same ``run_rows``; refuses a vendor that is gone. Returns the run's id."""
-    from vendortui.app.checklists.service import VENDOR_GONE, run_rows
+    from vendortui.app.checklists.service import run_rows
 
     now, who = utcnow(), current_user()
     with db.write_sql() as conn:
-        live = conn.execute(
-            "SELECT 1 FROM vendor WHERE id = ? AND deleted_at IS NULL", (vendor_id,)
-        ).fetchone()
-        if live is None:
-            raise KbError(VENDOR_GONE)
+        live_vendor(conn, vendor_id)
         run, items = run_rows(vendor_id, template, now, who)
         run_id = insert(conn, "checklist_run", run, now=now, who=who)
         for item in items:

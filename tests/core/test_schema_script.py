@@ -1,0 +1,122 @@
+"""A new knowledge base is made from ``app/schema.sql``, not by Alembic: the script must make
+exactly what the migrations make, stamped with the same revision.
+
+A new revision without a regenerated script fails ``test_the_script_makes_what_the_migrations
+make`` with the command that fixes it. Should a stale script ship anyway, a new file still
+reaches head (Alembic takes it the rest of the way): that is checked too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.core.cli_process import imported_after
+from vendortui.app import migrate
+from vendortui.app.db import Database
+from vendortui.app.dbfile import known_revisions
+
+REGENERATE = "python -m vendortui.app.migrate schema"
+PRAGMAS = ("user_version", "application_id", "journal_mode", "page_size", "auto_vacuum", "encoding")
+
+
+def described(path: Path) -> dict[str, Any]:
+    """Everything about a file's schema: each ``sqlite_master`` entry (tables, indexes,
+    automatic indexes, triggers, views) with its SQL text, in order; the stamped revision;
+    the file-level settings a migration could change."""
+    with sqlite3.connect(path) as conn:
+        master = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid"
+        ).fetchall()
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        pragmas = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
+    conn.close()
+    return {"sqlite_master": master, "alembic_version": revision, "pragmas": pragmas}
+
+
+def test_the_script_makes_what_the_migrations_make(tmp_path: Path) -> None:
+    migrated, scripted = tmp_path / "migrated.db", tmp_path / "scripted.db"
+    migrate.upgrade(migrated)
+    assert migrate.create(scripted)
+    expected, found = described(migrated), described(scripted)
+    assert found == expected, (
+        f"app/schema.sql does not make what the migrations make (revision "
+        f"{found['alembic_version']} against {expected['alembic_version']}); regenerate it "
+        f"with `{REGENERATE}` and commit it"
+    )
+    assert expected["alembic_version"] == [(known_revisions()[-1],)]
+
+
+def test_the_script_is_what_the_generator_writes(tmp_path: Path) -> None:
+    """Equal text too, so a hand edit (which may still build the same schema) is caught."""
+    migrated = tmp_path / "migrated.db"
+    migrate.upgrade(migrated)
+    assert migrate.SCHEMA.read_text(encoding="utf-8") == migrate.schema_script(migrated), (
+        f"app/schema.sql was edited or is stale; regenerate it with `{REGENERATE}`"
+    )
+
+
+@pytest.mark.parametrize("existing", ["missing", "empty"])
+def test_a_new_or_empty_file_is_made_without_alembic(tmp_path: Path, existing: str) -> None:
+    """A zero-byte file is a new knowledge base for a write (issue 10), as a missing one."""
+    path = tmp_path / "kb.db"
+    if existing == "empty":
+        path.touch()
+    packages = ("alembic", "sqlalchemy", "sqlmodel", "pydantic", "mako")
+    assert imported_after(["demo", "--db", str(path)], packages) == []
+    assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM vendor").fetchone()[0] == 15
+    conn.close()
+
+
+def test_a_script_behind_the_migrations_still_makes_a_file_at_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forgotten regeneration costs speed, never the schema: Alembic finishes the file."""
+    older = tmp_path / "older.db"
+    migrate.upgrade(older, known_revisions()[-2])
+    stale = tmp_path / "schema.sql"
+    stale.write_text(migrate.schema_script(older), encoding="utf-8")
+    monkeypatch.setattr(migrate, "SCHEMA", stale)
+    migrated, opened = tmp_path / "migrated.db", tmp_path / "opened.db"
+    migrate.upgrade(migrated)
+    Database.open(opened).close()
+    assert described(opened) == described(migrated)
+
+
+def test_create_leaves_a_file_someone_else_made_to_alembic(tmp_path: Path) -> None:
+    """Two processes creating one file: the second finds tables under its lock and does
+    nothing (``upgrade`` then finds the file current)."""
+    path = tmp_path / "kb.db"
+    migrate.upgrade(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO setting (id, created_at, updated_at, updated_by, key, value)"
+            " VALUES ('x', '2026-01-01', '2026-01-01', '', 'k', 'v')"
+        )
+    conn.close()
+    before = path.read_bytes()
+    assert migrate.create(path) is False
+    assert path.read_bytes() == before
+
+
+def test_a_failing_script_leaves_no_table_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction, as a migration: a statement that fails takes the earlier ones back."""
+    broken = tmp_path / "schema.sql"
+    broken.write_text(
+        migrate.SCHEMA.read_text(encoding="utf-8") + "CREATE TABLE vendor (id TEXT);\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(migrate, "SCHEMA", broken)
+    path = tmp_path / "kb.db"
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        migrate.create(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
