@@ -8,7 +8,7 @@ half-done, and ``PRAGMA foreign_key_check`` afterwards.
 A new file takes a shortcut: ``create`` runs ``schema.sql`` (what the migrations make at
 head, stamped with the head revision) with stdlib ``sqlite3``, so creating a knowledge base
 imports neither Alembic nor SQLAlchemy (over a second of CPU, most of ``vendortui demo``'s
-cost on a new file). Files that exist go through Alembic. ``tests/core/test_migrations.py``
+cost on a new file). Files that exist go through Alembic. ``tests/core/test_schema_script.py``
 holds the script equal to the migrations.
 
 Developers create a revision with ``python -m vendortui.app.migrate revision "what changed"``

@@ -1,9 +1,9 @@
 """Knowledge-base files built once per session and copied per test.
 
-Creating a file runs every Alembic revision (about 0.4 s, seconds on a busy machine) and a
-filled fixture adds a write transaction a row; a copy of the result is the same bytes in a
-millisecond. The session fixtures that build them live in the conftest files; tests about
-creating, migrating or filling a file open their own path instead.
+A filled fixture costs a write transaction a row (about half a second for the TUI's data,
+seconds on a busy machine); a copy of the result is the same bytes in a millisecond. The
+session fixtures that build them live in the conftest files; tests about creating, migrating
+or filling a file open their own path instead.
 """
 
 from __future__ import annotations

@@ -445,8 +445,8 @@ def load_tables() -> None:
 def add_run(
     session: Session, vendor_id: str, template: Template, started: datetime, who: str
 ) -> tuple[ChecklistRun, list[ChecklistItem]]:
-    """Add a run and a copy of every template item (not yet flushed, so callers such as the
-    demo loader may adjust them); the run keeps the template's version."""
+    """Add a run and a copy of every template item (the items are flushed with the caller's
+    transaction); the run keeps the template's version."""
     from vendortui.models import ChecklistItem, ChecklistRun
 
     run_values, item_values = run_rows(vendor_id, template, started, who)

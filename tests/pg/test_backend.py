@@ -3,6 +3,7 @@ rights, credentials the libpq way, and no password ever shown."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import uuid
@@ -254,6 +255,23 @@ def test_commands_work_on_a_server_through_vendortui_db(pg_url: str) -> None:
     assert '"slug": "acme-cloud"' in listed.stdout, listed.stderr
     shown = run_cli("show", "acme-cloud", env=env)
     assert shown.returncode == 0 and "Acme Cloud" in shown.stdout, shown.stderr
+
+
+def test_demo_on_a_server_loads_once_and_lists_like_a_file(pg_url: str, tmp_path: Path) -> None:
+    """``vendortui demo`` takes a server URL as it takes a file: the same 15 vendors, and
+    nothing added the second time."""
+    first = run_cli("demo", "--db", pg_url)
+    assert first.returncode == 0 and "Added 15 demo vendors" in first.stdout, first.stderr
+    again = run_cli("demo", "--db", pg_url)
+    assert again.returncode == 0 and "Added" not in again.stdout, again.stdout + again.stderr
+    on_file = run_cli("demo", "--db", str(tmp_path / "demo.db"))
+    assert on_file.returncode == 0, on_file.stderr
+    listed = [
+        run_cli("vendors", "--json", "--db", db).stdout
+        for db in (pg_url, str(tmp_path / "demo.db"))
+    ]
+    slugs = [sorted(v["slug"] for v in json.loads(text)) for text in listed]
+    assert slugs[0] == slugs[1] and len(slugs[0]) == 15
 
 
 def test_git_sync_on_a_server_says_it_is_for_files(pg_url: str) -> None:
