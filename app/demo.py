@@ -13,6 +13,7 @@ same values either way (``tests/core/test_demo.py`` loads it both ways and compa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,10 @@ from vendortui.app.errors import KbError
 from vendortui.app.sql_writes import RowWriter, rows_writer
 from vendortui.app.validation import FieldError, clean
 from vendortui.models.enums import ItemState, RunStatus
-from vendortui.models.ids import utcnow
+from vendortui.models.ids import new_id, utcnow
 
 if TYPE_CHECKING:
-    from vendortui.app.checklists.templates import Template
+    from vendortui.app.checklists.templates import Catalog, Template
     from vendortui.app.kb import KnowledgeBase
 
 DEMO_NOTE = "Recorded when the demo knowledge base was loaded."
@@ -78,7 +79,8 @@ def _missing_specs(existing_slugs: set[str]) -> list[tuple[str, dict[str, Any]]]
             spec = yaml.load(source.read_text(encoding="utf-8"), Loader=_loader())
             if spec["slug"] not in existing_slugs:
                 specs.append((source.name, spec))
-        except (KeyError, TypeError, yaml.YAMLError, OSError) as exc:
+        except (KeyError, TypeError, ValueError, yaml.YAMLError, OSError) as exc:
+            # ValueError: YAML refuses an impossible date (2026-02-30) with one.
             raise _invalid(source.name, exc) from None
     return specs
 
@@ -101,27 +103,60 @@ def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
     catalog = kb.checklists.catalog()
     today = today or date.today()
     now = utcnow()
-    runs: list[dict[str, Any]] = []
+    # Every file is read through a writer that stores nothing before a row is written: a bad
+    # seed file is named and nothing is written, and an error of the writing itself is not
+    # mistaken for a bad file.
+    for name, spec in specs:
+        try:
+            _vendor_runs(_Dry(), spec, dict(people), catalog, today, now)
+        except (KeyError, ValueError, TypeError, OSError, FieldError) as exc:
+            raise _invalid(name, exc) from None
     with rows_writer(kb.db) as rows:
-        for name, spec in specs:
-            try:
-                vendor_id = _add_vendor(rows, spec, people, today, now)
-                runs.extend(
-                    {
-                        "vendor_id": vendor_id,
-                        "template": catalog.get(run["template"]),
-                        "started": _moment(seed_date(run.get("started"), today)) or now,
-                        "completed": _moment(seed_date(run.get("completed"), today)),
-                        "done_items": list(run.get("done_items") or []),
-                    }
-                    for run in spec.get("checklist_runs") or []
-                )
-            except (KeyError, ValueError, TypeError, OSError, FieldError) as exc:
-                raise _invalid(name, exc) from None
+        runs = [
+            run
+            for _, spec in specs
+            for run in _vendor_runs(rows, spec, people, catalog, today, now)
+        ]
         # After every vendor, as the ids always came: a run's rows are newer than all vendors'.
         for run in runs:
             _add_run(rows, **run)
     return len(specs)
+
+
+class _Dry(RowWriter):
+    """A writer that stores nothing: ``load_demo`` reads every seed file through it first."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
+        return new_id()
+
+    def require_live_vendor(self, vendor_id: str) -> None:
+        """Nothing is stored, so every vendor is live."""
+
+
+def _vendor_runs(
+    rows: RowWriter,
+    spec: dict[str, Any],
+    people: dict[str, str],
+    catalog: Catalog,
+    today: date,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Insert one vendor file's rows (``_add_vendor``); returns its checklist runs, to add
+    once every vendor is in."""
+    vendor_id = _add_vendor(rows, spec, people, today, now)
+    return [
+        {
+            "vendor_id": vendor_id,
+            "template": catalog.get(run["template"]),
+            "started": _moment(seed_date(run.get("started"), today)) or now,
+            "completed": _moment(seed_date(run.get("completed"), today)),
+            "done_items": list(run.get("done_items") or []),
+        }
+        for run in spec.get("checklist_runs") or []
+    ]
 
 
 def _add_vendor(

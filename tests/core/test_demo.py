@@ -120,3 +120,42 @@ def test_a_bad_vendor_file_loads_nothing(
     ):
         load_demo(kb)
     assert dump(kb.path) == before
+
+
+def test_a_seed_file_with_an_impossible_date_is_named_and_loads_nothing(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """YAML refuses 2026-02-30 with a ValueError: one sentence naming the file, not a
+    traceback, and no vendor of any file written."""
+    shipped = demo._vendor_files()
+    [sentry] = [f for f in shipped if f.name == "sentry.yaml"]
+    text = sentry.read_text(encoding="utf-8")
+    changed = text.replace("slug: sentry", "slug: zz-bad").replace(
+        "start: today-480d", "start: 2026-02-30"
+    )
+    assert changed.count("zz-bad") == 1 and "2026-02-30" in changed, "sentry.yaml changed"
+    bad = tmp_path / "zz-bad.yaml"
+    bad.write_text(changed, encoding="utf-8")
+    monkeypatch.setattr(demo, "_vendor_files", lambda: [*shipped, bad])
+    before = dump(kb.path)
+    with pytest.raises(
+        KbError, match=r"The demo file zz-bad\.yaml is invalid .*nothing was loaded"
+    ):
+        load_demo(kb)
+    assert dump(kb.path) == before
+
+
+def test_an_error_of_the_writing_itself_is_not_blamed_on_a_seed_file(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only reading the seed files is checked for bad data: a fault in the writer (here a
+    KeyError) surfaces as itself, so the crash report points at the code, not the demo."""
+
+    def broken(*_args: Any, **_kwargs: Any) -> str:
+        raise KeyError("a writer bug")
+
+    monkeypatch.setattr(sql_writes, "insert", broken)
+    before = dump(kb.path)
+    with pytest.raises(KeyError, match="a writer bug"):
+        load_demo(kb)
+    assert dump(kb.path) == before
