@@ -56,13 +56,19 @@ def _row_encoder() -> Callable[[Iterable[dict[str, Any]]], Iterator[str]]:
 
     ``JSONEncoder.encode`` builds the C encoder anew on every call (about 0.1 s of CPU over
     the 78,000 rows of 10,000 vendors); this builds it once and maps it over the rows. Where
-    the C encoder is missing (not CPython) the encoder class does the same work. Its
-    arguments are the ones ``JSONEncoder.iterencode`` gives it for ``ensure_ascii=False``;
-    typeshed does not declare it, hence ``getattr``."""
+    the C encoder is missing (not CPython) or takes other arguments (it is not a public
+    interface) the encoder class does the same work. Its arguments are the ones
+    ``JSONEncoder.iterencode`` gives it for ``ensure_ascii=False`` (without the circular
+    reference check: rows are flat); typeshed does not declare it, hence ``getattr``."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return functools.partial(map, json.JSONEncoder(ensure_ascii=False).encode)
-    encode = make(None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    try:
+        encode = make(  # type: ignore[misc]
+            None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
+            False, False, True,
+        )  # fmt: skip
+    except TypeError:  # None (not CPython), or a signature of another Python version
+        return functools.partial(map, encoder.encode)
     return lambda rows: map("".join, map(encode, rows, itertools.repeat(0)))
 
 

@@ -128,3 +128,9 @@ def test_the_pure_python_encoder_writes_the_same_lines(monkeypatch: pytest.Monke
     assert fast[0].startswith(
         '{"contract_start": "2026-01-31", "description": "Caf\u00e9 \\"quoted'
     )
+
+
+def test_a_value_json_cannot_hold_is_refused_as_json_refuses_it() -> None:
+    """The encoder built once keeps ``json``'s own refusal (a blob in a text column)."""
+    with pytest.raises(TypeError, match="Object of type bytes is not JSON serializable"):
+        list(json_format._row_encoder()([{"name": b"\x00"}]))
