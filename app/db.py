@@ -55,6 +55,11 @@ class FileConnection(sqlite3.Connection):
 
     inode: int = -1
 
+    def holds(self, path: Path) -> bool:
+        """Whether this connection's file is still the one at ``path`` (sync swaps files by
+        rename: checked under the write lock, a write never lands in a replaced copy)."""
+        return self.inode == _inode(path)
+
 
 def connect_raw(path: Path, *, foreign_keys: bool = True, create: bool = True) -> FileConnection:
     """A stdlib connection with the house pragmas, in autocommit mode (we issue BEGIN).
@@ -307,7 +312,7 @@ class Database:
     def _is_live(self, opened: Any) -> bool:
         """Whether a connection holding the write lock holds the file now at ``self.path``:
         a write must never land in a copy that sync has already replaced."""
-        return isinstance(opened, FileConnection) and opened.inode == _inode(self.path)
+        return isinstance(opened, FileConnection) and opened.holds(self.path)
 
     def _check_before_first_write(self, session: Session) -> None:
         """A damaged page is refused before this session writes anything near it."""

@@ -90,15 +90,17 @@ def create(path: Path) -> bool:
 
     One ``BEGIN IMMEDIATE`` transaction, as a migration: a failure leaves no table behind.
     Returns whether the file is now at head. ``False`` means ``upgrade`` has to follow: another
-    process created the tables first (nothing was done here), or the script is older than the
-    migrations (its tables are in; Alembic takes them the rest of the way).
+    process created the tables first or sync renamed another file into place meanwhile
+    (nothing was done here), or the script is older than the migrations (its tables are in;
+    Alembic takes them the rest of the way).
     """
     statements = schema_statements(SCHEMA.read_text(encoding="utf-8"))
     # ``with conn``: COMMIT on success, ROLLBACK on any exception (the transaction is ours).
     with closing(connect_raw(path, foreign_keys=False)) as conn, conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("BEGIN IMMEDIATE")
-        if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
+        made = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+        if made or not conn.holds(path):
             return False
         for statement in statements:
             conn.execute(statement)

@@ -9,6 +9,8 @@ reaches head (Alembic takes it the rest of the way): that is checked too.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,4 +121,55 @@ def test_a_failing_script_leaves_no_table_behind(
         migrate.create(path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
+
+
+def test_create_does_nothing_to_a_file_swapped_in_before_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sync renames a teammate's file into place after ``create`` opened the new one but
+    before it holds the lock: ``create`` must not fill the unlinked file and report the path
+    current (the file now there would then never be migrated)."""
+    path = tmp_path / "kb.db"
+    theirs = tmp_path / "theirs.db"
+    migrate.upgrade(theirs, "0001")
+    opened = migrate.connect_raw
+    swapped: list[bool] = []
+
+    def open_then_swap(target: Path, **options: Any) -> Any:
+        conn = opened(target, **options)
+        if not swapped:
+            theirs.replace(path)
+            swapped.append(True)
+        return conn
+
+    monkeypatch.setattr(migrate, "connect_raw", open_then_swap)
+    assert migrate.create(path) is False
+    monkeypatch.undo()
+    assert swapped
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    conn.close()
+    Database.open(path).close()
+    assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
+
+
+def test_processes_creating_one_new_file_at_once_all_open_it_at_head(tmp_path: Path) -> None:
+    """Three processes open the same missing file at the same moment (a script starting
+    several commands): each opens it, and the file is whole and at head."""
+    path = tmp_path / "kb.db"
+    code = (
+        "import sys; from pathlib import Path; from vendortui.app.db import Database; "
+        "Database.open(Path(sys.argv[1])).close()"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()
+    assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
