@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 import pytest
@@ -139,6 +141,19 @@ def test_a_write_made_while_the_listener_was_cut_off_is_read_after_it_reconnects
     asks for a re-read once it is listening again."""
     kb = KnowledgeBase.open(pg_url)
     calls: list[None] = []
+    written = threading.Event()
+    connect = kb.db._connect
+    attempts: list[None] = []
+
+    def after_the_write(**options: Any) -> Any:
+        """The listener's reconnection waits for the teammate's commit, so that commit's
+        notice surely goes to nobody, however slow the machine."""
+        attempts.append(None)
+        if len(attempts) > 1:
+            written.wait(CAP)
+        return connect(**options)
+
+    kb.db._connect = after_the_write  # type: ignore[method-assign]
     stop = kb.db.listen(lambda: calls.append(None))
     query = (
         "SELECT pid FROM pg_stat_activity "
@@ -150,12 +165,14 @@ def test_a_write_made_while_the_listener_was_cut_off_is_read_after_it_reconnects
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
             until_rows(admin, query, lambda rows: rows == [], "the listener's connection gone")
             teammate.add_vendor("Written while nobody listened")
+            written.set()
             until_rows(admin, query, lambda rows: len(rows) == 1, "the listener back")
         deadline = time.monotonic() + CAP
         while not calls and time.monotonic() < deadline:
             time.sleep(0.05)
         assert calls, "the listener came back without asking for a re-read"
     finally:
+        written.set()
         stop()
         kb.db.close()
 
