@@ -43,25 +43,20 @@ class FitFooter(Footer):
         self.call_after_refresh(self.fit)
 
     def _keys(self) -> tuple[object, ...]:
-        """Everything ``Footer.compose`` reads: the shown bindings, their state and display."""
+        """Everything ``Footer.compose`` reads: the shown bindings and the palette's, their
+        state and display, and the settings it checks."""
         if not self._bindings_ready or not self.is_attached:
             return ()
+        palette = self.app.COMMAND_PALETTE_BINDING
         return (
             self.compact,
             self.show_command_palette,
+            self.app.ENABLE_COMMAND_PALETTE,
+            palette,
             *(
-                (
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    binding.group,
-                    enabled,
-                    tooltip,
-                    binding.show,
-                )
-                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-                if binding.show or binding.action == "command_palette"
+                (key, binding, enabled, tooltip, self.app.get_key_display(binding))
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show or key == palette
             ),
         )
 
