@@ -119,7 +119,7 @@ def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
         ]
         # After every vendor, as the ids always came: a run's rows are newer than all vendors'.
         for run in runs:
-            _add_run(rows, **run)
+            add_run(rows, **run)
     return len(specs)
 
 
@@ -131,9 +131,6 @@ class _Dry(RowWriter):
 
     def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
         return new_id()
-
-    def require_live_vendor(self, vendor_id: str) -> None:
-        """Nothing is stored, so every vendor is live."""
 
 
 def _vendor_runs(
@@ -244,26 +241,7 @@ def _add_vendor(
     return vendor_id
 
 
-def add_demo_run(
-    kb: KnowledgeBase,
-    vendor_id: str,
-    template_key: str,
-    started: datetime,
-    completed: datetime | None,
-    done_items: list[str],
-) -> str:
-    """A checklist run as if walked in the past, for the demo; returns its id.
-
-    ``done_items`` are item keys ticked done (a completed run has every item done). Items
-    that need a note or link get a demo one, so the demo obeys the same rules as a walk.
-    """
-    template = kb.checklists.catalog().get(template_key)
-    with rows_writer(kb.db) as rows:
-        rows.require_live_vendor(vendor_id)
-        return _add_run(rows, vendor_id, template, started, completed, done_items)
-
-
-def _add_run(
+def add_run(
     rows: RowWriter,
     vendor_id: str,
     template: Template,
@@ -271,8 +249,10 @@ def _add_run(
     completed: datetime | None,
     done_items: list[str],
 ) -> str:
-    """Insert a run (stamped ``started``), its items and a tick per item done (stamped when
-    it was done), from the same ``run_rows`` as ``checklist start``."""
+    """Insert a run as if walked in the past (stamped ``started``), its items and a tick per
+    item done (stamped when it was done), from the same ``run_rows`` as ``checklist start``.
+    ``done_items`` are item keys ticked done (a completed run has every item done); items
+    that need a note or link get a demo one, so the demo obeys the same rules as a walk."""
     known = {item.key for _, item in template.items()}
     unknown = sorted(set(done_items) - known)
     if unknown:

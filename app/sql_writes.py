@@ -194,10 +194,6 @@ class RowWriter(ABC):
     def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
         """Insert one row of ``table`` stamped ``moment``; returns its new id."""
 
-    @abstractmethod
-    def require_live_vendor(self, vendor_id: str) -> None:
-        """Refuse (``KbError``) when the vendor is gone."""
-
 
 class _SqlRows(RowWriter):
     def __init__(self, conn: sqlite3.Connection, who: str) -> None:
@@ -206,9 +202,6 @@ class _SqlRows(RowWriter):
 
     def insert(self, table: str, values: Mapping[str, Any], moment: datetime) -> str:
         return insert(self.conn, table, values, now=moment, who=self.who)
-
-    def require_live_vendor(self, vendor_id: str) -> None:
-        live_vendor(self.conn, vendor_id)
 
 
 class _OrmRows(RowWriter):
@@ -228,11 +221,6 @@ class _OrmRows(RowWriter):
         # a later flush could send a child before the parent its foreign key names.
         self.session.flush()
         return str(row.id)
-
-    def require_live_vendor(self, vendor_id: str) -> None:
-        from vendortui.app.checklists.service import live_vendor as orm_live_vendor
-
-        orm_live_vendor(self.session, vendor_id)
 
 
 @contextmanager

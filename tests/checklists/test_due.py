@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.checklists.conftest import SMALL, write
+from tests.checklists.past_runs import add_past_run
 from vendortui.app.checklists import clock, due
-from vendortui.app.demo import add_demo_run
 from vendortui.app.kb import KnowledgeBase
 from vendortui.models import Setting, Vendor
 
@@ -81,7 +81,7 @@ def _rules(kb: KnowledgeBase, today: date, within: int = 30, **kwargs: object) -
 
 
 def _review(kb: KnowledgeBase, vendor_id: str, completed: datetime) -> None:
-    add_demo_run(kb, vendor_id, "annual-review", completed - timedelta(days=2), completed, [])
+    add_past_run(kb, vendor_id, "annual-review", completed - timedelta(days=2), completed, [])
 
 
 def test_annual_review_due_one_cadence_after_the_last_completed(
@@ -149,7 +149,7 @@ def test_blocked_items_are_listed_with_their_reason(kb: KnowledgeBase, vendor_id
 
 def test_a_rollout_stalled_in_a_stage_uses_the_setting(kb: KnowledgeBase, vendor_id: str) -> None:
     started = datetime(2026, 1, 1, 12, tzinfo=UTC)
-    add_demo_run(kb, vendor_id, "rollout", started, None, [])
+    add_past_run(kb, vendor_id, "rollout", started, None, [])
     stalled = [r for r in _rules(kb, date(2026, 1, 15), tz=UTC) if r[0] == "rollout_stalled"]
     assert stalled == []
     [(_, severity, when, why, _)] = [
@@ -203,6 +203,6 @@ def test_a_team_review_template_counts_as_an_annual_review(
     team = team.replace("    stage: true\n", "")
     kb.checklists.import_template(write(tmp_path / "team-review.yaml", team))
     completed = datetime(2025, 6, 1, 12, tzinfo=UTC)
-    add_demo_run(kb, vendor_id, "team-review", completed, completed, [])
+    add_past_run(kb, vendor_id, "team-review", completed, completed, [])
     [(_, severity, when, _, _)] = _rules(kb, date(2026, 6, 1), tz=UTC)
     assert (severity, when) == ("due", date(2026, 6, 1))

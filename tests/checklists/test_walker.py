@@ -20,7 +20,7 @@ from tests.checklists.conftest import (
     walker_on_screen,
     walking,
 )
-from vendortui.app.demo import add_demo_run
+from tests.checklists.past_runs import add_past_run
 from vendortui.app.kb import KnowledgeBase
 from vendortui.screens.checklist_prompts import RollbackPrompt, TextPrompt
 from vendortui.screens.checklist_runs import ChecklistRunsPanel, TemplatePicker
@@ -264,7 +264,7 @@ class PanelApp(App[None]):
 async def test_the_runs_panel_lists_opens_and_starts_runs(
     kb: KnowledgeBase, vendor_id: str
 ) -> None:
-    done = add_demo_run(
+    done = add_past_run(
         kb,
         vendor_id,
         "annual-review",

@@ -161,12 +161,12 @@ def test_rollout_stall_days_from_the_file_override_the_team_setting(
 ) -> None:
     from datetime import UTC, datetime
 
+    from tests.checklists.past_runs import add_past_run
     from vendortui.app.attention import attention
-    from vendortui.app.demo import add_demo_run
     from vendortui.models import Setting
 
     vendor = kb.add_vendor("Acme", status="production", risk_tier="high")
-    add_demo_run(kb, vendor.id, "rollout", datetime(2026, 1, 1, 12, tzinfo=UTC), None, [])
+    add_past_run(kb, vendor.id, "rollout", datetime(2026, 1, 1, 12, tzinfo=UTC), None, [])
     with kb.db.write() as session:
         session.add(Setting(key="rollout_stall_days", value="30"))
 

@@ -114,12 +114,7 @@ def test_a_bad_vendor_file_loads_nothing(
         return real_clean(table, values)
 
     monkeypatch.setattr(demo, "clean", refuse_the_last)
-    before = dump(kb.path)
-    with pytest.raises(
-        KbError, match=r"The demo file sentry\.yaml is invalid .*nothing was loaded"
-    ):
-        load_demo(kb)
-    assert dump(kb.path) == before
+    assert_loads_nothing(kb, KbError, r"The demo file sentry\.yaml is invalid .*nothing was loaded")
 
 
 def test_a_seed_file_with_an_impossible_date_is_named_and_loads_nothing(
@@ -137,12 +132,7 @@ def test_a_seed_file_with_an_impossible_date_is_named_and_loads_nothing(
     bad = tmp_path / "zz-bad.yaml"
     bad.write_text(changed, encoding="utf-8")
     monkeypatch.setattr(demo, "_vendor_files", lambda: [*shipped, bad])
-    before = dump(kb.path)
-    with pytest.raises(
-        KbError, match=r"The demo file zz-bad\.yaml is invalid .*nothing was loaded"
-    ):
-        load_demo(kb)
-    assert dump(kb.path) == before
+    assert_loads_nothing(kb, KbError, r"The demo file zz-bad\.yaml is invalid .*nothing was loaded")
 
 
 def test_an_error_of_the_writing_itself_is_not_blamed_on_a_seed_file(
@@ -155,7 +145,12 @@ def test_an_error_of_the_writing_itself_is_not_blamed_on_a_seed_file(
         raise KeyError("a writer bug")
 
     monkeypatch.setattr(sql_writes, "insert", broken)
+    assert_loads_nothing(kb, KeyError, "a writer bug")
+
+
+def assert_loads_nothing(kb: KnowledgeBase, error: type[Exception], match: str) -> None:
+    """``load_demo`` raises ``error`` matching ``match`` and the file is as it was."""
     before = dump(kb.path)
-    with pytest.raises(KeyError, match="a writer bug"):
+    with pytest.raises(error, match=match):
         load_demo(kb)
     assert dump(kb.path) == before
