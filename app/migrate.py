@@ -131,11 +131,14 @@ def schema_script(path: Path) -> str:
 
     Read from ``sqlite_master`` of a file the migrations made, so the text is SQLite's own
     (what the file holds after batch rebuilds and added columns); SQLite's automatic indexes
-    (no SQL) come back by themselves with their tables.
+    (no SQL) come back by themselves with their tables, and its own tables (``sqlite_stat1``
+    after an ``ANALYZE``) are its to make. Sync's merge base of two unrelated histories is
+    made from it too (``sync.merge.empty_like``).
     """
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
         rows = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid"
         ).fetchall()
         (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     conn.close()

@@ -41,6 +41,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,23 +161,14 @@ def bring_to_head(paths: Sequence[Path]) -> None:
 def empty_like(model: Path, dest: Path) -> None:
     """A database with ``model``'s schema and revision and no rows (the base of two
     histories with no common ancestor)."""
+    from vendortui.app.migrate import schema_script, schema_statements
+
     dest.unlink(missing_ok=True)
-    src = sqlite3.connect(model)
-    out = sqlite3.connect(dest, isolation_level=None)
-    try:
+    with closing(sqlite3.connect(dest, isolation_level=None)) as out:
         out.execute("BEGIN")
-        rows = src.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid"
-        ).fetchall()
-        for (sql,) in rows:
-            out.execute(sql)
-        for (version,) in src.execute("SELECT version_num FROM alembic_version"):
-            out.execute("INSERT INTO alembic_version VALUES (?)", (version,))
+        for statement in schema_statements(schema_script(model)):
+            out.execute(statement)
         out.execute("COMMIT")
-    finally:
-        src.close()
-        out.close()
 
 
 def merge_files(base: Path | None, ours: Path, theirs: Path, out: Path, *, who: str) -> MergeStats:

@@ -173,3 +173,26 @@ def test_processes_creating_one_new_file_at_once_all_open_it_at_head(tmp_path: P
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def test_the_schema_of_an_analyzed_file_is_made_again_without_sqlite_own_tables(
+    tmp_path: Path,
+) -> None:
+    """After ``ANALYZE`` a file holds ``sqlite_stat1``, which only SQLite may create: the
+    script read from it (sync's empty merge base) leaves it out and runs."""
+    model = tmp_path / "model.db"
+    migrate.upgrade(model)
+    with sqlite3.connect(model) as conn:
+        conn.execute("ANALYZE")
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+    conn.close()
+    again = tmp_path / "again.db"
+    with sqlite3.connect(again, isolation_level=None) as conn:
+        for statement in migrate.schema_statements(migrate.schema_script(model)):
+            conn.execute(statement)
+    conn.close()
+    assert described(again) == described(tmp_path / "model.db") | {
+        "sqlite_master": [
+            row for row in described(model)["sqlite_master"] if row[1] != "sqlite_stat1"
+        ]
+    }
