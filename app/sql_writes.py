@@ -196,6 +196,8 @@ class RowWriter(ABC):
 
 
 class _SqlRows(RowWriter):
+    """On a file: ``insert`` inside ``write_sql()`` (no SQLAlchemy imported)."""
+
     def __init__(self, conn: sqlite3.Connection, who: str) -> None:
         super().__init__(who)
         self.conn = conn
@@ -205,6 +207,9 @@ class _SqlRows(RowWriter):
 
 
 class _OrmRows(RowWriter):
+    """On a team server: SQLModel objects inside ``write()``, where the file path's stdlib
+    ``sqlite3`` cannot go."""
+
     def __init__(self, session: Any, who: str) -> None:
         from vendortui import models
 
