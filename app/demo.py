@@ -108,14 +108,12 @@ def load_demo(kb: KnowledgeBase, today: date | None = None) -> int:
     # mistaken for a bad file.
     for name, spec in specs:
         try:
-            _vendor_runs(_Dry(), spec, dict(people), catalog, today, now)
+            _add_vendor(_Dry(), spec, dict(people), catalog, today, now)
         except (KeyError, ValueError, TypeError, OSError, FieldError) as exc:
             raise _invalid(name, exc) from None
     with rows_writer(kb.db) as rows:
         runs = [
-            run
-            for _, spec in specs
-            for run in _vendor_runs(rows, spec, people, catalog, today, now)
+            run for _, spec in specs for run in _add_vendor(rows, spec, people, catalog, today, now)
         ]
         # After every vendor, as the ids always came: a run's rows are newer than all vendors'.
         for run in runs:
@@ -133,38 +131,17 @@ class _Dry(RowWriter):
         return new_id()
 
 
-def _vendor_runs(
-    rows: RowWriter,
-    spec: dict[str, Any],
-    people: dict[str, str],
-    catalog: Catalog,
-    today: date,
-    now: datetime,
-) -> list[dict[str, Any]]:
-    """Insert one vendor file's rows (``_add_vendor``); returns its checklist runs, to add
-    once every vendor is in."""
-    vendor_id = _add_vendor(rows, spec, people, today, now)
-    return [
-        {
-            "vendor_id": vendor_id,
-            "template": catalog.get(run["template"]),
-            "started": _moment(seed_date(run.get("started"), today)) or now,
-            "completed": _moment(seed_date(run.get("completed"), today)),
-            "done_items": list(run.get("done_items") or []),
-        }
-        for run in spec.get("checklist_runs") or []
-    ]
-
-
 def _add_vendor(
     rows: RowWriter,
     spec: dict[str, Any],
     people_by_email: dict[str, str],
+    catalog: Catalog,
     today: date,
     now: datetime,
-) -> str:
+) -> list[dict[str, Any]]:
     """Insert one vendor file's vendor, people (matched by e-mail), roles, data categories,
-    events, runbook and probes, all stamped ``now``; returns the vendor's id."""
+    events, runbook and probes, all stamped ``now``; returns its checklist runs, to add once
+    every vendor is in."""
     sso, contract = spec.get("sso") or {}, spec.get("contract") or {}
     values = clean(
         "vendor",
@@ -238,7 +215,16 @@ def _add_vendor(
             "metadata_url": probe.get("metadata_url", ""),
         }
         rows.insert("probe_config", config, now)
-    return vendor_id
+    return [
+        {
+            "vendor_id": vendor_id,
+            "template": catalog.get(run["template"]),
+            "started": _moment(seed_date(run.get("started"), today)) or now,
+            "completed": _moment(seed_date(run.get("completed"), today)),
+            "done_items": list(run.get("done_items") or []),
+        }
+        for run in spec.get("checklist_runs") or []
+    ]
 
 
 def add_run(

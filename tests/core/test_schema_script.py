@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ def described(path: Path) -> dict[str, Any]:
         pragmas = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
     conn.close()
     return {"sqlite_master": master, "alembic_version": revision, "pragmas": pragmas}
+
+
+def answer(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows ``sql`` returns from the file at ``path`` (connection closed after)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
 
 
 def test_the_script_makes_what_the_migrations_make(tmp_path: Path) -> None:
@@ -70,9 +77,7 @@ def test_a_new_or_empty_file_is_made_without_alembic(tmp_path: Path, existing: s
     packages = ("alembic", "sqlalchemy", "sqlmodel", "pydantic", "mako")
     assert imported_after(["demo", "--db", str(path)], packages) == []
     assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM vendor").fetchone()[0] == 15
-    conn.close()
+    assert answer(path, "SELECT count(*) FROM vendor") == [(15,)]
 
 
 def test_a_script_behind_the_migrations_still_makes_a_file_at_head(
@@ -119,9 +124,7 @@ def test_a_failing_script_leaves_no_table_behind(
     path = tmp_path / "kb.db"
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         migrate.create(path)
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-    conn.close()
+    assert answer(path, "SELECT count(*) FROM sqlite_master") == [(0,)]
 
 
 def test_create_does_nothing_to_a_file_swapped_in_before_its_lock(
@@ -147,9 +150,7 @@ def test_create_does_nothing_to_a_file_swapped_in_before_its_lock(
     assert migrate.create(path) is False
     monkeypatch.undo()
     assert swapped
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
-    conn.close()
+    assert answer(path, "SELECT version_num FROM alembic_version") == [("0001",)]
     Database.open(path).close()
     assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
 
@@ -170,9 +171,7 @@ def test_processes_creating_one_new_file_at_once_all_open_it_at_head(tmp_path: P
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err.decode()
     assert described(path)["alembic_version"] == [(known_revisions()[-1],)]
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    conn.close()
+    assert answer(path, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_the_schema_of_an_analyzed_file_is_made_again_without_sqlite_own_tables(
